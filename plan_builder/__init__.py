@@ -1,0 +1,3 @@
+"""plan-builder: assemble a YJB-format Youth Justice Plan as a Word document."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m plan_builder``."""
+
+from plan_builder.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Command line: parse arguments, call the pipeline, report. Nothing else.
+
+Exit codes: 0 success; 1 a problem in the plan's inputs (the message says which
+file and line); 2 a usage error. Heavy libraries are imported inside commands so
+that `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from plan_builder import __version__
+from plan_builder.errors import PlanBuilderError
+
+
+def _build(args: argparse.Namespace) -> int:
+    from plan_builder.pipeline import build
+
+    result = build(Path(args.plan_dir), Path(args.output) if args.output else None)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Wrote {result.path}")
+    print(
+        f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
+        f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
+    )
+    return 0
+
+
+def _make_templates(args: argparse.Namespace) -> int:
+    from plan_builder.template_factory import make_templates
+
+    for path in make_templates(Path(args.folder)):
+        print(f"Wrote {path}")
+    return 0
+
+
+def _structures(args: argparse.Namespace) -> int:
+    from plan_builder.structure import available_structures, load_structure
+
+    for key in available_structures():
+        structure = load_structure(key, key)
+        print(f"{key}: {structure.name}")
+        for heading in structure.required:
+            print(f"  {heading.id:28} {heading.title}")
+            for sub in heading.subheadings:
+                print(f"  {'':28}   - {sub}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per task."""
+    parser = argparse.ArgumentParser(
+        prog="plan-builder",
+        description="Build a YJB-format Youth Justice Plan (.docx) from Markdown, YAML and data files.",
+    )
+    parser.add_argument("--version", action="version", version=f"plan-builder {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build the plan into a Word document")
+    build.add_argument("plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)")
+    build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: PLAN_DIR/output)")
+    build.set_defaults(handler=_build)
+
+    templates = commands.add_parser("make-templates", help="regenerate the Word templates (styles, cover, sign-off)")
+    templates.add_argument("folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)")
+    templates.set_defaults(handler=_make_templates)
+
+    structures = commands.add_parser("structures", help="list the YJB section lists and their heading ids")
+    structures.set_defaults(handler=_structures)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for the `plan-builder` console script."""
+    args = make_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except PlanBuilderError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; outputs already written are unchanged", file=sys.stderr)
+        return 130

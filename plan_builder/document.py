@@ -1,0 +1,246 @@
+"""Assemble the Word document: template, cover, contents, sections, header and footer.
+
+The template supplies styles and page setup only; its body is cleared. The cover
+and sign-off come from docxtpl templates that are rendered and spliced in, with
+their styles, pictures and links re-pointed at the plan document.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import docx
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, UndefinedError
+
+from plan_builder import layout
+from plan_builder.docx_xml import (
+    add_field,
+    add_internal_link,
+    begin_field,
+    end_field,
+    missing_styles,
+    set_update_fields_on_open,
+)
+from plan_builder.errors import TemplateError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from plan_builder.markdown_render import TocEntry
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def open_template(path: Path, display: Path) -> Document:
+    """Open the plan's Word template and check that it defines every style the renderer uses."""
+    if not path.is_file():
+        raise TemplateError(f"{display}: Word template not found")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
+    missing = missing_styles(document, layout.REQUIRED_STYLES)
+    if missing:
+        raise TemplateError(
+            f"{display}: the template lacks these styles: {', '.join(missing)}; "
+            "add them in Word (Styles pane) or start from templates/plan-template.docx"
+        )
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _copy_relationships(element: Any, source: Document, target: Document) -> None:
+    """Re-point r:embed / r:id attributes of copied XML at relationships in `target`."""
+    for node in element.iter():
+        for attr in (f"{{{R_NS}}}embed", f"{{{R_NS}}}id", f"{{{R_NS}}}link"):
+            rel_id = node.get(attr)
+            if rel_id is None:
+                continue
+            rel = source.part.rels[rel_id]
+            if rel.is_external:
+                new_id = target.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+            else:
+                new_id = target.part.relate_to(rel.target_part, rel.reltype)
+            node.set(attr, new_id)
+
+
+def _remap_styles(element: Any, source: Document, target: Document, display: Path) -> None:
+    """Style ids differ between documents; match them by style name."""
+    source_names = {s.style_id: s.name for s in source.styles}
+    target_ids = {s.name: s.style_id for s in target.styles}
+    for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+        for node in element.iter(qn(tag)):
+            name = source_names.get(node.get(qn("w:val")))
+            if name is None:
+                continue
+            if name not in target_ids:
+                raise TemplateError(f"{display}: uses style {name!r}, which the plan template does not define")
+            node.set(qn("w:val"), target_ids[name])
+
+
+def render_docx_template(
+    path: Path,
+    display: Path,
+    context: Mapping[str, Any],
+    env: ImmutableSandboxedEnvironment,
+    target: Document,
+) -> None:
+    """Render a docxtpl template with `context` and append its body to `target`."""
+    if not path.is_file():
+        raise TemplateError(f"{display}: Word template not found")
+    try:
+        template = DocxTemplate(str(path))
+        undeclared = template.get_undeclared_template_variables(jinja_env=env)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{display}: template syntax error: {exc.message}") from exc
+    unknown = sorted(set(undeclared) - set(context) - {"s"})
+    if unknown:
+        raise TemplateError(
+            f"{display}: unknown field(s) {', '.join(unknown)}; available: {', '.join(sorted(context))}"
+        )
+    try:
+        template.render(dict(context), jinja_env=env)
+    except (UndefinedError, TemplateSyntaxError) as exc:
+        raise TemplateError(f"{display}: {exc.message}") from exc
+    buffer = io.BytesIO()
+    template.save(buffer)
+    rendered = docx.Document(buffer)
+    body = target.element.body
+    anchor = body.find(qn("w:sectPr"))
+    for child in list(rendered.element.body):
+        if child.tag == qn("w:sectPr"):
+            continue
+        element = copy.deepcopy(child)
+        _remap_styles(element, rendered, target, display)
+        _copy_relationships(element, rendered, target)
+        if anchor is not None and anchor.getparent() is body:
+            anchor.addprevious(element)
+        else:
+            body.append(element)
+
+
+def add_contents(document: Document) -> Any:
+    """Start the contents page and return the paragraph where the TOC field goes."""
+    heading = document.add_paragraph("Contents", style="TOC Heading")
+    heading.paragraph_format.page_break_before = True
+    return document.add_paragraph(style="TOC 1")
+
+
+def fill_contents(
+    document: Document, placeholder: Any, entries: list[TocEntry], pages: Mapping[str, int], levels: int
+) -> None:
+    """Turn the placeholder into a TOC field whose shown result already lists every heading.
+
+    Word refreshes the field (page numbers included) when the document opens;
+    LibreOffice shows the pre-filled entries. `pages` maps bookmark -> page where known.
+    """
+    paragraph = placeholder
+    begin_field(paragraph, f'TOC \\o "1-{levels}" \\h \\z \\u')
+    for index, entry in enumerate(e for e in entries if e.level <= levels):
+        if index:
+            new = document.add_paragraph()
+            paragraph._p.addnext(new._p)
+            paragraph = new
+        paragraph.style = document.styles[f"TOC {entry.level}"]
+        link = add_internal_link(paragraph, entry.bookmark)
+        # Build the entry's runs in the paragraph, then move them inside the link.
+        start = len(paragraph._p)
+        paragraph.add_run(f"{entry.text}\t")
+        add_field(paragraph, f"PAGEREF {entry.bookmark} \\h", str(pages.get(entry.bookmark, "")))
+        for run_element in list(paragraph._p)[start:]:
+            link.append(run_element)
+    end_field(paragraph)
+
+
+def set_header_footer(document: Document, left_header: str, right_header: str, footer_left: str) -> None:
+    """Header: service and plan title; footer: status line and 'Page X of Y'. None on the cover page."""
+    first = document.sections[0]
+    first.different_first_page_header_footer = True
+    # An explicit empty first-page header and footer: LibreOffice otherwise repeats the default ones.
+    for part in (first.first_page_header, first.first_page_footer):
+        part.is_linked_to_previous = False
+        part.paragraphs[0].text = ""
+    width = first.page_width - first.left_margin - first.right_margin
+    header = first.header.paragraphs[0]
+    header.style = document.styles["Header"]
+    _only_right_tab(header, document.styles["Header"], width)
+    header.add_run(f"{left_header}\t{right_header}")
+    footer = first.footer.paragraphs[0]
+    footer.style = document.styles["Footer"]
+    _only_right_tab(footer, document.styles["Footer"], width)
+    footer.add_run(f"{footer_left}\tPage ")
+    add_field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    add_field(footer, "NUMPAGES", "1")
+
+
+def _only_right_tab(paragraph: Any, style: Any, width: int) -> None:
+    """Clear the style's tab stops (often centre and right for Letter paper) and set one at `width`."""
+    stops = paragraph.paragraph_format.tab_stops
+    for stop in style.paragraph_format.tab_stops:
+        stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def set_properties(
+    document: Document,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    keywords: str,
+    language: str,
+    as_of: dt.date,
+    version: str,
+    status: str,
+) -> None:
+    """Core properties: title and language are what screen readers and search engines use."""
+    props = document.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.last_modified_by = author
+    props.keywords = keywords
+    props.language = language
+    props.category = "Youth Justice Plan"
+    props.comments = f"{status}, version {version}. Built by plan-builder."
+    props.content_status = status
+    props.version = version
+    moment = dt.datetime(as_of.year, as_of.month, as_of.day, 9, 0, 0)
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+    props.revision = 1
+    set_update_fields_on_open(document)
+
+
+def space_after_tables(document: Document) -> None:
+    """Give the paragraph that follows a table some space before it; tables have no margin of their own."""
+    for table in document.element.body.iter(qn("w:tbl")):
+        following = table.getnext()
+        if following is None or following.tag != qn("w:p"):
+            continue
+        p_pr = following.get_or_add_pPr()
+        spacing = p_pr.find(qn("w:spacing"))
+        if spacing is None:
+            spacing = OxmlElement("w:spacing")
+            p_pr.append(spacing)
+        if spacing.get(qn("w:before")) is None:
+            spacing.set(qn("w:before"), "200")

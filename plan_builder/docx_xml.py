@@ -1,0 +1,239 @@
+"""Small WordprocessingML helpers that python-docx does not offer directly.
+
+Each helper does one thing to the XML and says why it is needed: fields for
+page numbers and the contents, repeating header rows, hyperlinks, numbered
+lists that restart, and alt text on pictures.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.shape import InlineShape
+    from docx.table import Table, _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+
+def _field_char(paragraph: Paragraph, kind: str) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(element)
+
+
+def begin_field(paragraph: Paragraph, instruction: str) -> None:
+    """Open a complex field; what follows up to `end_field` is its shown result."""
+    _field_char(paragraph, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    _field_char(paragraph, "separate")
+
+
+def end_field(paragraph: Paragraph) -> None:
+    """Close the field opened by `begin_field` (possibly in an earlier paragraph)."""
+    _field_char(paragraph, "end")
+
+
+def add_field(paragraph: Paragraph, instruction: str, cached: str = "") -> Run:
+    """Append a complex field (PAGE, NUMPAGES, SEQ, PAGEREF...) with `cached` as its shown result.
+
+    Word and LibreOffice recompute the field; the cached text is what a reader sees
+    before that happens, so it should be a sensible value, never empty if avoidable.
+    """
+    begin_field(paragraph, instruction)
+    result = paragraph.add_run(cached)
+    end_field(paragraph)
+    return result
+
+
+def mark_header_row(row: _Row) -> None:
+    """Flag `row` as a header row: repeated on every page and announced by screen readers."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        if tr_pr.find(qn(tag)) is None:
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), "true")
+            tr_pr.append(element)
+
+
+def is_header_row(row: _Row) -> bool:
+    """Return True if `row` carries the repeating header-row flag."""
+    tr_pr = row._tr.trPr
+    if tr_pr is None:
+        return False
+    flag = tr_pr.find(qn("w:tblHeader"))
+    return flag is not None and flag.get(qn("w:val"), "true") in ("true", "1", "on")
+
+
+def keep_row_together(row: _Row) -> None:
+    """Stop Word splitting one row across a page break."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        element = OxmlElement("w:cantSplit")
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def shade_cell(cell: _Cell, fill_hex: str) -> None:
+    """Give `cell` a solid background colour (hex 'RRGGBB')."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill_hex)
+    tc_pr.append(shd)
+
+
+def cell_fill(cell: _Cell) -> str | None:
+    """Return the cell's background colour, if it has one."""
+    tc_pr = cell._tc.tcPr
+    shd = tc_pr.find(qn("w:shd")) if tc_pr is not None else None
+    fill = shd.get(qn("w:fill")) if shd is not None else None
+    return None if fill in (None, "auto") else fill
+
+
+def set_table_width_full(table_element: OxmlElement) -> None:
+    """Make a table span the text width (100%) so columns share the page."""
+    tbl_pr = table_element.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    tbl_pr.append(width)
+
+
+def add_hyperlink(paragraph: Paragraph, url: str, text: str, style: str = "Hyperlink") -> None:
+    """Append an external hyperlink whose visible text is `text`."""
+    rel_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel_id)
+    run = paragraph.add_run(text)
+    run.style = paragraph.part.document.styles[style]
+    link.append(run._r)
+    paragraph._p.append(link)
+
+
+def add_internal_link(paragraph: Paragraph, anchor: str) -> OxmlElement:
+    """Append an empty hyperlink to bookmark `anchor` and return it, for the caller to fill."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
+    """Wrap the paragraph's content in a bookmark, the target of TOC links and PAGEREF fields."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    p_pr = paragraph._p.pPr
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def restart_numbering(document: Document, style_name: str) -> int:
+    """Create a new numbering instance for `style_name` that starts at 1 and return its id.
+
+    All paragraphs of a list style share one numbering instance, so without this
+    every numbered list would continue from the previous one.
+    """
+    style = document.styles[style_name]
+    num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
+    if num_pr is None or num_pr.numId is None:
+        raise KeyError(style_name)
+    numbering = document.part.numbering_part.element
+    base_num = numbering.num_having_numId(num_pr.numId.val)
+    abstract_id = base_num.abstractNumId.val
+    new_id = max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0) + 1
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(new_id))
+    abstract = OxmlElement("w:abstractNumId")
+    abstract.set(qn("w:val"), str(abstract_id))
+    num.append(abstract)
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), "0")
+    start = OxmlElement("w:startOverride")
+    start.set(qn("w:val"), "1")
+    override.append(start)
+    num.append(override)
+    numbering.append(num)
+    return new_id
+
+
+def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -> None:
+    """Attach `paragraph` to numbering instance `num_id` at `level`."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    num_pr = p_pr.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def set_alt_text(shape: InlineShape, description: str, title: str = "") -> None:
+    """Set the picture's alt text (docPr descr), which screen readers read out."""
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", description)
+    if title:
+        doc_pr.set("title", title)
+
+
+def alt_text(shape: InlineShape) -> str:
+    """Return the picture's alt text, or '' if it has none."""
+    return str(shape._inline.docPr.get("descr") or "")
+
+
+def add_page_break_before(paragraph: Paragraph) -> None:
+    """Start `paragraph` on a new page."""
+    paragraph.paragraph_format.page_break_before = True
+
+
+def missing_styles(document: Document, names: list[str]) -> list[str]:
+    """Names of styles in `names` that the document does not define."""
+    defined = {style.name for style in document.styles}
+    return [name for name in names if name not in defined]
+
+
+def style_id(document: Document, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str:
+    """Return the style id for the style called `name`."""
+    return str(document.styles[name].style_id)
+
+
+def set_update_fields_on_open(document: Document) -> None:
+    """Ask Word to refresh fields (contents, page numbers) when the document is opened."""
+    settings = document.settings.element
+    existing = settings.find(qn("w:updateFields"))
+    if existing is None:
+        existing = OxmlElement("w:updateFields")
+        settings.append(existing)
+    existing.set(qn("w:val"), "true")
+
+
+def set_column_widths(table: Table, widths: list[int]) -> None:
+    """Fix each column's width (EMU) in the grid and in every cell.
+
+    Word honours a percentage table width, but LibreOffice lays tables out from
+    the grid, so both are set.
+    """
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        column.set(qn("w:w"), str(int(width / 635)))  # EMU -> twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width

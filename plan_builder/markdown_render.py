@@ -1,0 +1,408 @@
+"""Render a section's Markdown into the Word document, element by element.
+
+Python-Markdown parses the text into an element tree (raw HTML is switched off,
+so it shows as text); this module walks that tree and writes python-docx
+paragraphs, lists, tables and pictures using the template's named styles.
+Block directives (a paragraph that is exactly `::: name`) hand over to the
+structured renderers (risk register, budget table, charts...).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import markdown
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Emu, RGBColor
+from markdown.treeprocessors import Treeprocessor
+
+from plan_builder import layout
+from plan_builder.docx_xml import (
+    add_bookmark,
+    add_field,
+    add_hyperlink,
+    mark_header_row,
+    restart_numbering,
+    set_column_widths,
+    set_alt_text,
+    set_paragraph_numbering,
+    set_table_width_full,
+    shade_cell,
+)
+from plan_builder.errors import SectionError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
+DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
+
+Directive = Callable[["RenderContext", str, str], None]
+
+
+@dataclass
+class TocEntry:
+    """A heading that the contents page lists."""
+
+    level: int
+    text: str
+    bookmark: str
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs while it writes one document: the target and running counters."""
+
+    document: Document
+    plan_root: Path
+    directives: dict[str, Directive] = field(default_factory=dict)
+    toc: list[TocEntry] = field(default_factory=list)
+    figure_count: int = 0
+    table_count: int = 0
+    bookmark_count: int = 0
+    used_directives: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    text_width: Emu = layout.TEXT_WIDTH
+    # Set per section by `render_markdown`:
+    section_path: Path = Path()
+    section_number: str = ""
+    subheading_count: int = 0
+    source_lines: list[str] = field(default_factory=list)
+    source_first_line: int = 1
+
+    def where(self, needle: str) -> str:
+        """'file:line' of the first source line containing `needle`, for error messages."""
+        for index, line in enumerate(self.source_lines):
+            if needle and needle in line:
+                return f"{self.section_path}:{self.source_first_line + index}"
+        return f"{self.section_path}:{self.source_first_line}"
+
+    def next_bookmark(self) -> str:
+        """Return a fresh bookmark name for a heading."""
+        self.bookmark_count += 1
+        return f"_Toc{self.bookmark_count:06d}"
+
+
+class _CaptureTree(Treeprocessor):
+    """Keep the finished element tree instead of serialising it to HTML."""
+
+    root: ET.Element | None = None
+
+    def run(self, root: ET.Element) -> None:
+        self.root = root
+
+
+def parse_markdown(text: str) -> ET.Element:
+    """Parse Markdown with tables and sane lists; raw HTML is kept as literal text."""
+    md = markdown.Markdown(extensions=["tables", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    capture = _CaptureTree(md)
+    md.treeprocessors.register(capture, "capture", -10)
+    md.convert(text)
+    assert capture.root is not None
+    return capture.root
+
+
+def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:
+    """Add a heading with a bookmark so the contents page can link to it."""
+    paragraph = ctx.document.add_paragraph(text, style=f"Heading {level}")
+    bookmark = ctx.next_bookmark()
+    add_bookmark(paragraph, bookmark, ctx.bookmark_count)
+    if in_toc and level <= 3:
+        ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
+    return paragraph
+
+
+def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
+    """Add a numbered caption ('Figure 3: ...') with a SEQ field so Word can renumber it."""
+    if kind == "Figure":
+        ctx.figure_count += 1
+        number = ctx.figure_count
+    else:
+        ctx.table_count += 1
+        number = ctx.table_count
+    paragraph = ctx.document.add_paragraph(style="Caption")
+    paragraph.add_run(f"{kind} ")
+    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
+    paragraph.add_run(f": {text}")
+    return paragraph
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "")
+
+
+def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code: bool) -> None:
+    if not text:
+        return
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if code:
+        run.font.name = "Courier New"
+
+
+def render_inline(
+    ctx: RenderContext,
+    paragraph: Paragraph,
+    element: ET.Element,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    code: bool = False,
+) -> None:
+    """Write the element's text and inline children (bold, italic, links, code) into `paragraph`."""
+    _add_text(paragraph, _clean(element.text), bold=bold, italic=italic, code=code)
+    for child in element:
+        tag = child.tag
+        if tag in ("strong", "b"):
+            render_inline(ctx, paragraph, child, bold=True, italic=italic, code=code)
+        elif tag in ("em", "i"):
+            render_inline(ctx, paragraph, child, bold=bold, italic=True, code=code)
+        elif tag == "code":
+            render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=True)
+        elif tag == "a":
+            href = child.get("href", "")
+            text = _clean("".join(child.itertext())) or href
+            if href.startswith("#") or not href:
+                _add_text(paragraph, text, bold=bold, italic=italic, code=code)
+            else:
+                add_hyperlink(paragraph, href, text)
+        elif tag == "br":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        elif tag == "img":
+            raise SectionError(
+                f"{ctx.where(child.get('src', ''))}: image {child.get('src')!r} must stand on a line of its own"
+            )
+        else:
+            render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=code)
+        _add_text(paragraph, _clean(child.tail), bold=bold, italic=italic, code=code)
+
+
+def _heading(ctx: RenderContext, element: ET.Element, state: dict[str, int]) -> None:
+    level = int(element.tag[1])
+    text = _clean("".join(element.itertext())).strip()
+    if level == 1:
+        raise SectionError(
+            f"{ctx.where(text)}: heading '# {text}': the section title comes from the front matter; "
+            f"use '## {text}' for a sub-heading"
+        )
+    if level > state["level"] + 1:
+        raise SectionError(
+            f"{ctx.where(text)}: heading '{'#' * level} {text}' skips a level; "
+            f"expected '{'#' * (state['level'] + 1)} {text}'"
+        )
+    state["level"] = level
+    if level == 2 and ctx.section_number:
+        ctx.subheading_count += 1
+        text = f"{ctx.section_number}.{ctx.subheading_count} {text}"
+    if level > 4:
+        raise SectionError(f"{ctx.where(text)}: heading '{text}' is nested too deeply; use at most '####'")
+    add_heading(ctx, text, level)
+
+
+def _image(ctx: RenderContext, element: ET.Element) -> None:
+    src = element.get("src", "")
+    alt = _clean(element.get("alt")).strip()
+    where = ctx.where(src)
+    pure = PurePosixPath(src)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        raise SectionError(f"{where}: image {src!r}: images must be files inside the plan directory, not URLs")
+    if pure.is_absolute() or ".." in pure.parts or src.startswith("\\"):
+        raise SectionError(
+            f"{where}: image {src!r}: image paths must be relative to the plan directory and stay inside it"
+        )
+    if not alt:
+        raise SectionError(f"{where}: image {src!r} has no alt text; write ![what the image shows]({src})")
+    path = (ctx.plan_root / pure).resolve()
+    if not path.is_relative_to(ctx.plan_root.resolve()):
+        raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
+    if not path.is_file():
+        raise SectionError(f"{where}: image {src!r} not found")
+    paragraph = ctx.document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    try:
+        shape = paragraph.add_run().add_picture(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for unreadable images
+        raise SectionError(f"{where}: image {src!r} could not be read as an image ({exc})") from exc
+    if shape.width > ctx.text_width:
+        ratio = ctx.text_width / shape.width
+        shape.width = Emu(int(shape.width * ratio))
+        shape.height = Emu(int(shape.height * ratio))
+    set_alt_text(shape, alt)
+    title = element.get("title")
+    if title:
+        add_caption(ctx, "Figure", _clean(title))
+
+
+def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = False) -> None:
+    ordered = element.tag == "ol"
+    base = "List Number" if ordered else "List Bullet"
+    style = base if depth == 0 else f"{base} 2"
+    num_id = restart_numbering(ctx.document, style) if ordered else None
+    for item in element.findall("li"):
+        paragraph = ctx.document.add_paragraph(style="Quote" if quote else style)
+        if quote:
+            paragraph.add_run("– ")
+        elif num_id is not None:
+            set_paragraph_numbering(paragraph, num_id, 0)
+        blocks = [child for child in item if child.tag in ("p", "ul", "ol")]
+        if not blocks or item[0].tag not in ("p",):
+            # Tight list: the item's own text and inline children.
+            inline = ET.Element("span")
+            inline.text = item.text
+            for child in item:
+                if child.tag in ("ul", "ol"):
+                    break
+                inline.append(child)
+            render_inline(ctx, paragraph, inline)
+        first = True
+        for child in blocks:
+            if child.tag == "p":
+                if first:
+                    render_inline(ctx, paragraph, child)
+                else:
+                    extra = ctx.document.add_paragraph()
+                    extra.paragraph_format.left_indent = Cm(1.27 * (depth + 1))
+                    render_inline(ctx, extra, child)
+                first = False
+            else:
+                _list(ctx, child, min(depth + 1, 1), quote)
+
+
+def _table(ctx: RenderContext, element: ET.Element) -> None:
+    head = element.find("thead")
+    body = element.find("tbody")
+    header_cells = head.findall("tr/th") if head is not None else []
+    rows = body.findall("tr") if body is not None else []
+    if not header_cells:
+        raise SectionError(f"{ctx.where('|')}: a table needs a header row")
+    table = start_table(ctx, [_clean("".join(c.itertext())).strip() for c in header_cells])
+    aligns = [(cell.get("align") or cell.get("style") or "") for cell in header_cells]
+    lengths = [len(_clean("".join(c.itertext()))) for c in header_cells]
+    for row in rows:
+        cells = row.findall("td")
+        word_cells = add_body_row(table)
+        for index, cell in enumerate(cells[: len(word_cells)]):
+            paragraph = word_cells[index].paragraphs[0]
+            render_inline(ctx, paragraph, cell)
+            lengths[index] = max(lengths[index], len(_clean("".join(cell.itertext()))))
+            if "right" in aligns[index]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fit_columns(ctx, table, lengths)
+
+
+def fit_columns(ctx: RenderContext, table: Table, lengths: list[int]) -> None:
+    """Share the text width between columns in proportion to their longest text.
+
+    Long text columns get more room, but every column keeps at least a fair minimum
+    so short numeric columns stay readable.
+    """
+    weights = [min(max(length, 6), 60) for length in lengths]
+    total = sum(weights)
+    widths = [int(ctx.text_width * weight / total) for weight in weights]
+    set_column_widths(table, widths)
+
+
+def start_table(ctx: RenderContext, headers: list[str]) -> Table:
+    """Add a data table with a marked, repeating, shaded header row and return it.
+
+    Every table in the plan goes through here so that all of them are accessible:
+    a real header row, no merged cells, full width, the named table style.
+    """
+    document = ctx.document
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles[layout.TABLE_STYLE]
+    set_table_width_full(table._tbl)
+    row = table.rows[0]
+    mark_header_row(row)
+    for cell, text in zip(row.cells, headers, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles[layout.TABLE_TEXT_STYLE]
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(layout.HEADER_TEXT)
+        shade_cell(cell, layout.HEADER_FILL)
+    return table
+
+
+def add_body_row(table: Table) -> list[_Cell]:
+    """Add a body row whose cells use the table text style, and return its cells."""
+    row = table.add_row()
+    style = table.part.document.styles[layout.TABLE_TEXT_STYLE]
+    for cell in row.cells:
+        cell.paragraphs[0].style = style
+    return list(row.cells)
+
+
+def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
+    text = "".join(element.itertext()).strip()
+    children = list(element)
+    if text in PAGE_BREAK_MARKERS and not children:
+        ctx.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        return
+    match = DIRECTIVE.match(text)
+    if match and not children:
+        name, argument = match[1], match[2]
+        handler = ctx.directives.get(name)
+        if handler is None:
+            known = ", ".join(sorted(ctx.directives)) or "none"
+            raise SectionError(f"{ctx.where(':::')}: unknown block '::: {name}'; expected one of: {known}")
+        ctx.used_directives.add(name)
+        handler(ctx, argument, ctx.where(":::"))
+        return
+    if len(children) == 1 and children[0].tag == "img" and not _clean(element.text).strip() and not _clean(children[0].tail).strip():
+        _image(ctx, children[0])
+        return
+    paragraph = ctx.document.add_paragraph()
+    render_inline(ctx, paragraph, element)
+
+
+def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote: bool = False) -> None:
+    for element in parent:
+        tag = element.tag
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            _heading(ctx, element, state)
+        elif tag == "p":
+            if quote:
+                paragraph = ctx.document.add_paragraph(style="Quote")
+                render_inline(ctx, paragraph, element)
+            else:
+                _paragraph(ctx, element)
+        elif tag in ("ul", "ol"):
+            _list(ctx, element, 0, quote)
+        elif tag == "table":
+            _table(ctx, element)
+        elif tag == "blockquote":
+            _blocks(ctx, element, state, quote=True)
+        elif tag == "pre":
+            paragraph = ctx.document.add_paragraph()
+            _add_text(paragraph, "".join(element.itertext()).strip(), bold=False, italic=False, code=True)
+        elif tag == "hr":
+            continue  # A thematic break has no meaning in the plan; headings structure it.
+        else:
+            paragraph = ctx.document.add_paragraph()
+            render_inline(ctx, paragraph, element)
+
+
+def render_markdown(ctx: RenderContext, text: str, *, path: Path, first_line: int, number: str) -> None:
+    """Render one section body; `number` ('3') prefixes its '##' sub-headings ('3.1'), '' for none."""
+    ctx.section_path = path
+    ctx.section_number = number
+    ctx.subheading_count = 0
+    ctx.source_lines = text.splitlines()
+    ctx.source_first_line = first_line
+    _blocks(ctx, parse_markdown(text), {"level": 1})

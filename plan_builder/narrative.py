@@ -1,0 +1,144 @@
+"""Merge computed figures into section text through a sandboxed Jinja environment.
+
+Section text is untrusted: many people write it. The environment is immutable and
+sandboxed (no object internals, no imports, no file access: there is no loader),
+and an unknown name is an error naming the file, the line and the name rather
+than a silent blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
+
+from plan_builder.errors import SectionError
+
+TEMPLATE_NAME = "<section>"
+
+
+class Namespace(Mapping[str, Any]):
+    """A read-only group of named values, addressable as `group.name` in section text.
+
+    It remembers its own dotted path so that a misspelt name can be reported in full
+    (`fte.latest.rat`), not as an anonymous attribute error.
+    """
+
+    def __init__(self, path: str, values: Mapping[str, Any]) -> None:
+        self._path = path
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Namespace({self._path!r})"
+
+    @property
+    def path(self) -> str:
+        """Dotted path of this group, e.g. 'reoffending.annual'."""
+        return self._path
+
+
+def namespace(path: str, values: Mapping[str, Any]) -> Namespace:
+    """Wrap nested mappings as `Namespace`s, so every level reports its full path."""
+    wrapped: dict[str, Any] = {}
+    for key, value in values.items():
+        child = f"{path}.{key}" if path else key
+        wrapped[key] = namespace(child, value) if isinstance(value, Mapping) and not isinstance(value, Namespace) else value
+    return Namespace(path, wrapped)
+
+
+class FigureUndefined(StrictUndefined):
+    """StrictUndefined whose message gives the full dotted name that was not found."""
+
+    @property
+    def _undefined_message(self) -> str:  # type: ignore[override]
+        obj = self._undefined_obj
+        name = self._undefined_name
+        if isinstance(obj, Namespace):
+            return f"unknown name '{obj.path}.{name}'"
+        if self._undefined_hint:
+            return self._undefined_hint
+        if obj is missing:
+            return f"unknown name '{name}'"
+        return f"unknown name '{name}' on a {type(obj).__name__} value"
+
+
+def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSandboxedEnvironment:
+    """The one Jinja environment used for section text and Word templates."""
+    env = ImmutableSandboxedEnvironment(
+        undefined=FigureUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        loader=None,
+    )
+    env.filters.update(filters)
+    # No globals beyond the figures: range, lipsum, dict, cycler and joiner are removed.
+    env.globals.clear()
+    return env
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == TEMPLATE_NAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_text(
+    env: ImmutableSandboxedEnvironment,
+    source: str,
+    context: Mapping[str, Any],
+    *,
+    path: Path,
+    first_line: int,
+) -> str:
+    """Render `source` (a section body starting at `first_line` of `path`) with `context`."""
+    try:
+        code = env.compile(source, name=TEMPLATE_NAME, filename=TEMPLATE_NAME)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        return template.render(context)
+    except TemplateSyntaxError as exc:
+        line = first_line + (exc.lineno or 1) - 1
+        raise SectionError(f"{path}:{line}: template syntax error: {exc.message}") from exc
+    except UndefinedError as exc:
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: {exc.message}") from exc
+    except SecurityError as exc:
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: not allowed in section text: {exc}") from exc
+    except TypeError as exc:
+        if "no loader" in str(exc):
+            raise SectionError(f"{path}:{first_line}: includes and imports are not allowed in section text") from exc
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
+    except (ValueError, ArithmeticError) as exc:
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
