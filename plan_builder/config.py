@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
+from typing import Literal
 from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
@@ -88,6 +89,57 @@ class Signatory(StrictModel):
     """Date signed; leave empty until the plan is signed."""
 
 
+class DataSource(StrictModel):
+    """Where a dataset lives: a CSV file, or a sheet of an Excel workbook."""
+
+    file: str = Field(min_length=1)
+    sheet: str | None = None
+
+
+def _source(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: ({"file": v} if isinstance(v, str) else v) for k, v in value.items()}
+    return value
+
+
+class RagRule(StrictModel):
+    """How a figure is rated: against a target, or against a comparator area."""
+
+    target: float | None = None
+    """Target value in the figure's own unit (e.g. 80 for 80%)."""
+    tolerance: float = 0
+    """Amber band beyond the target, in the figure's unit (percentage points for %)."""
+    comparator: Literal["family", "region", "pcc", "national"] | None = None
+    tolerance_pct: float = 5
+    """With `comparator`: Amber when worse than the comparator by at most this %."""
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> RagRule:
+        if (self.target is None) == (self.comparator is None):
+            raise ValueError("give either a target or a comparator")
+        return self
+
+
+class Performance(StrictModel):
+    """Performance data: which files, which area is the service, who it is compared with."""
+
+    area: str = Field(min_length=1)
+    """The service's own area name, as it appears in the data's `area` column."""
+    comparators: dict[Literal["family", "region", "pcc", "national"], str] = Field(default_factory=dict)
+    """Area names of the comparators, e.g. family: 'YJS family', national: 'England and Wales'."""
+    datasets: dict[Literal["fte", "reoffending", "custody", "kpis"], DataSource] = Field(default_factory=dict)
+    local_indicators: str | None = None
+    """YAML file of locally defined indicators."""
+    small_denominator: int = Field(default=30, ge=1)
+    """Figures with fewer children than this in their denominator carry a caveat that rates swing."""
+    rag: dict[str, RagRule] = Field(default_factory=dict)
+    """RAG rules by figure id, overriding the defaults."""
+    stated: dict[str, float] = Field(default_factory=dict)
+    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id."""
+
+    _sources = field_validator("datasets", mode="before")(_source)
+
+
 class SectionEntry(StrictModel):
     """One entry of the ordered section list."""
 
@@ -129,6 +181,7 @@ class Manifest(StrictModel):
     """Heading levels listed on the contents page (1: sections only)."""
     number_headings: bool = True
     """Number section headings ('3. Child First', '3.1 ...') as YJB plans do."""
+    performance: Performance | None = None
     sections: list[SectionEntry] = Field(min_length=1)
     appendices: list[SectionEntry] = Field(default_factory=list)
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Emu
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from plan_builder.markdown_render import TocEntry
+    from plan_builder.markdown_render import RenderContext, TocEntry
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -170,25 +172,40 @@ def fill_contents(
 
 
 def set_header_footer(document: Document, left_header: str, right_header: str, footer_left: str) -> None:
-    """Header: service and plan title; footer: status line and 'Page X of Y'. None on the cover page."""
+    """Header: service and plan title; footer: status line and 'Page X of Y'. None on the cover page.
+
+    Sections of the same width share one header and footer (linked); a landscape section
+    gets its own so that the right-hand text sits at its right margin.
+    """
     first = document.sections[0]
     first.different_first_page_header_footer = True
     # An explicit empty first-page header and footer: LibreOffice otherwise repeats the default ones.
     for part in (first.first_page_header, first.first_page_footer):
         part.is_linked_to_previous = False
         part.paragraphs[0].text = ""
-    width = first.page_width - first.left_margin - first.right_margin
-    header = first.header.paragraphs[0]
-    header.style = document.styles["Header"]
-    _only_right_tab(header, document.styles["Header"], width)
-    header.add_run(f"{left_header}\t{right_header}")
-    footer = first.footer.paragraphs[0]
-    footer.style = document.styles["Footer"]
-    _only_right_tab(footer, document.styles["Footer"], width)
-    footer.add_run(f"{footer_left}\tPage ")
-    add_field(footer, "PAGE", "1")
-    footer.add_run(" of ")
-    add_field(footer, "NUMPAGES", "1")
+    previous_width = None
+    for section in document.sections:
+        width = section.page_width - section.left_margin - section.right_margin
+        if width == previous_width:
+            section.header.is_linked_to_previous = True
+            section.footer.is_linked_to_previous = True
+            continue
+        previous_width = width
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header = section.header.paragraphs[0]
+        header.text = ""
+        header.style = document.styles["Header"]
+        _only_right_tab(header, document.styles["Header"], width)
+        header.add_run(f"{left_header}\t{right_header}")
+        footer = section.footer.paragraphs[0]
+        footer.text = ""
+        footer.style = document.styles["Footer"]
+        _only_right_tab(footer, document.styles["Footer"], width)
+        footer.add_run(f"{footer_left}\tPage ")
+        add_field(footer, "PAGE", "1")
+        footer.add_run(" of ")
+        add_field(footer, "NUMPAGES", "1")
 
 
 def _only_right_tab(paragraph: Any, style: Any, width: int) -> None:
@@ -244,3 +261,45 @@ def space_after_tables(document: Document) -> None:
             p_pr.append(spacing)
         if spacing.get(qn("w:before")) is None:
             spacing.set(qn("w:before"), "200")
+
+
+def begin_landscape(ctx: RenderContext) -> None:
+    """End the current page and start a landscape section; headers, footers and numbering continue."""
+    if ctx.landscape:
+        return
+    _new_section(ctx, landscape=True)
+
+
+def end_landscape(ctx: RenderContext) -> None:
+    """Return to portrait on a new page."""
+    if not ctx.landscape:
+        return
+    _new_section(ctx, landscape=False)
+
+
+def _new_section(ctx: RenderContext, *, landscape: bool) -> None:
+    document = ctx.document
+    previous = document.sections[-1]
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    short, long = sorted((previous.page_width, previous.page_height))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.different_first_page_header_footer = False
+    ctx.landscape = landscape
+    ctx.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+
+
+def avoid_double_page_breaks(document: Document) -> None:
+    """A paragraph that opens a new section already starts a page: cancel its own page break."""
+    for sect_pr in document.element.body.iter(qn("w:sectPr")):
+        holder = sect_pr.getparent()
+        if holder is None or holder.tag != qn("w:pPr"):
+            continue
+        following = holder.getparent().getnext()
+        if following is None or following.tag != qn("w:p"):
+            continue
+        p_pr = following.get_or_add_pPr()
+        if p_pr.find(qn("w:pageBreakBefore")) is None:
+            element = OxmlElement("w:pageBreakBefore")
+            element.set(qn("w:val"), "0")
+            p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, element)

@@ -71,6 +71,7 @@ class RenderContext:
     used_directives: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     text_width: Emu = layout.TEXT_WIDTH
+    landscape: bool = False
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""
@@ -131,6 +132,7 @@ def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
         ctx.table_count += 1
         number = ctx.table_count
     paragraph = ctx.document.add_paragraph(style="Caption")
+    paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run(f"{kind} ")
     add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
     paragraph.add_run(f": {text}")

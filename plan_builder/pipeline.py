@@ -13,7 +13,10 @@ from pathlib import Path
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.errors import SectionError
 from plan_builder.formatting import FILTERS
+from plan_builder.metrics import PerformanceResult
 from plan_builder.narrative import make_environment, render_text
+from plan_builder.performance import compute_performance, figure_namespace, load_performance_data
+from plan_builder.performance_blocks import performance_directives
 from plan_builder.render import RenderedSection, render_plan
 from plan_builder.sections import Section, load_section
 from plan_builder.structure import Structure, check_order, load_structure
@@ -85,12 +88,18 @@ def build(plan_dir: Path, output_dir: Path | None = None) -> BuildResult:
     sections = load_sections(plan, structure)
     warnings = validate_structure(plan, structure, sections)
 
+    data = load_performance_data(plan)
+    performance = compute_performance(plan, data) if data else PerformanceResult()
+    warnings += performance.warnings
+
     env = make_environment(FILTERS)
-    context: dict[str, object] = {}
+    context: dict[str, object] = dict(figure_namespace(performance))
     rendered = [
         RenderedSection(s, render_text(env, s.body, context, path=s.path, first_line=s.body_line)) for s in sections
     ]
-    document, ctx = render_plan(plan, rendered, env, directives={}, automatic={})
+    directives = performance_directives(performance) if data else {}
+    automatic = {"performance": ["performance-summary", "chart", "kpi-table"]} if data else {}
+    document, ctx = render_plan(plan, rendered, env, directives, automatic)
 
     target = (output_dir or plan_dir / "output") / output_name(plan)
     write_atomic(target, lambda handle: document.save(handle))

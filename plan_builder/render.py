@@ -102,13 +102,13 @@ def render_plan(
     sections: list[RenderedSection],
     env: ImmutableSandboxedEnvironment,
     directives: dict[str, Directive],
-    automatic: dict[str, str],
+    automatic: dict[str, list[str]],
 ) -> tuple[Document, RenderContext]:
     """Build the whole document in memory.
 
     `directives` maps block names ('::: risk-register') to renderers; `automatic`
-    maps a YJB heading id to the block placed at the end of that section when the
-    author has not placed it themselves (e.g. 'sign-off' -> 'signoff').
+    maps a YJB heading id to the blocks placed at the end of that section when the
+    author has not placed a block of that name themselves (e.g. 'sign-off' -> ['signoff']).
     """
     manifest = plan.manifest
     template_path = plan.path(manifest.template)
@@ -121,7 +121,9 @@ def render_plan(
         )
 
     ctx.directives.setdefault("signoff", signoff)
-    automatic = {"sign-off": "signoff", **automatic}
+    ctx.directives.setdefault("landscape", lambda ctx, argument, where: doc_ops.begin_landscape(ctx))
+    ctx.directives.setdefault("portrait", lambda ctx, argument, where: doc_ops.end_landscape(ctx))
+    automatic = {"sign-off": ["signoff"], **automatic}
 
     doc_ops.render_docx_template(
         plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
@@ -147,12 +149,15 @@ def render_plan(
         before = set(ctx.used_directives)
         ctx.used_directives.clear()
         render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
-        block = automatic.get(section.heading_id)
-        if block and block not in ctx.used_directives:
-            ctx.directives[block](ctx, "", str(section.path))
+        for block in automatic.get(section.heading_id, []):
+            name, _, argument = block.partition(" ")
+            if name not in ctx.used_directives and name in ctx.directives:
+                ctx.directives[name](ctx, argument, str(section.path))
+        doc_ops.end_landscape(ctx)
         ctx.used_directives |= before
 
     doc_ops.space_after_tables(document)
+    doc_ops.avoid_double_page_breaks(document)
     doc_ops.fill_contents(document, contents, ctx.toc, {}, manifest.contents_levels)
     doc_ops.set_header_footer(
         document,

@@ -1,0 +1,102 @@
+"""Trend charts of a measure for the service and its comparators, as PNG bytes.
+
+Fixed size and resolution, the non-GUI Agg backend, and no timestamps in the
+file, so the same data always gives the same image. Lines differ by marker and
+dash as well as colour, so the chart reads in greyscale and for colour-blind
+readers. Every chart gets alt text written from its data.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from plan_builder.figures import Figure, Unit
+from plan_builder.formatting import format_figure
+
+if TYPE_CHECKING:
+    from plan_builder.metrics import Series
+
+WIDTH_INCHES = 6.3
+HEIGHT_INCHES = 3.2
+DPI = 200
+# Service first (brand teal), then an Okabe-Ito palette that stays distinct for colour-blind readers.
+COLOURS = ["#00505C", "#D55E00", "#0072B2", "#CC79A7", "#6B6B6B"]
+MARKERS = ["o", "s", "^", "D", "v"]
+DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
+
+UNIT_AXIS = {
+    Unit.RATE_PER_100K: "per 100,000 children aged 10-17",
+    Unit.RATE_PER_1K: "per 1,000 children aged 10-17",
+    Unit.PERCENT: "per cent",
+    Unit.RATIO: "reoffences",
+    Unit.COUNT: "number",
+}
+
+
+def render_chart(series: Series) -> bytes:
+    """Draw `series` as a line chart and return PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "plan-builder"})
+    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
+    try:
+        positions = list(range(len(series.periods)))
+        for index, (area, values) in enumerate(series.lines.items()):
+            style = index % len(COLOURS)
+            axes.plot(
+                positions,
+                [float("nan") if v is None else v for v in values],
+                label=area,
+                color=COLOURS[style],
+                marker=MARKERS[style],
+                linestyle=DASHES[style],
+                linewidth=2.6 if index == 0 else 1.6,
+                markersize=5,
+            )
+        labels = [label.replace("-", "-\n", 1) if len(label) > 12 else label for label in series.periods]
+        axes.set_xticks(positions, labels)
+        axes.set_ylabel(UNIT_AXIS.get(series.measure.unit, ""))
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+        axes.spines[["top", "right"]].set_visible(False)
+        two_line = any(len(label) > 12 for label in series.periods)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24 if two_line else -0.14),
+                    ncol=min(len(series.lines), 3), frameon=False, fontsize=8)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
+
+
+def _shown(figure: Figure | None) -> str:
+    return format_figure(figure) if figure is not None else "not available"
+
+
+def chart_alt_text(series: Series) -> str:
+    """Describe the chart in words: what it shows, the latest values and the direction."""
+    areas = list(series.lines)
+    service = areas[0] if areas else ""
+    text = (
+        f"Line chart of {series.title.lower()} from {series.periods[0]} to {series.periods[-1]}"
+        f" for {', '.join(areas[:-1]) + ' and ' + areas[-1] if len(areas) > 1 else service}. "
+    )
+    latest = series.latest
+    text += f"In {latest.period} {service} was {_shown(latest)}"
+    if series.previous is not None and latest.direction:
+        text += f", {latest.direction} from {_shown(series.previous)} in {series.previous.period}"
+    text += "."
+    others = []
+    for area, values in list(series.lines.items())[1:]:
+        value = values[-1]
+        if value is not None:
+            shown = format_figure(Figure(id="", label="", value=value, unit=series.measure.unit))
+            others.append(f"{area} {shown}")
+    if others:
+        text += f" In the same period: {'; '.join(others)}."
+    return text

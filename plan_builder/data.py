@@ -1,0 +1,224 @@
+"""Load performance data (CSV or Excel) and check it against the data contract.
+
+Every dataset is one row per area and period (or cohort). Cells are checked here,
+so later stages get clean typed records: a missing column, a non-numeric cell or
+a duplicate row is an error naming the file, sheet, row and column. An empty
+count is kept as None and shown as "n/a" with its reason, never as zero.
+The contract is documented in docs/data-contract.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from plan_builder.errors import DataError
+
+DATE = "date"
+TEXT = "text"
+COUNT = "count"
+NUMBER = "number"
+
+# Dataset name -> (columns with their kinds, the columns that identify a row).
+CONTRACT: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "fte": (
+        {"period_start": DATE, "period_end": DATE, "area": TEXT, "fte_count": COUNT, "population_10_17": COUNT},
+        ("area", "period_start", "period_end"),
+    ),
+    "reoffending": (
+        {
+            "cohort_start": DATE,
+            "cohort_end": DATE,
+            "cohort_type": TEXT,
+            "area": TEXT,
+            "children": COUNT,
+            "reoffenders": COUNT,
+            "reoffences": COUNT,
+        },
+        ("area", "cohort_type", "cohort_start", "cohort_end"),
+    ),
+    "custody": (
+        {
+            "period_start": DATE,
+            "period_end": DATE,
+            "area": TEXT,
+            "custodial_sentences": COUNT,
+            "population_10_17": COUNT,
+        },
+        ("area", "period_start", "period_end"),
+    ),
+    "kpis": (
+        {
+            "quarter_start": DATE,
+            "quarter_end": DATE,
+            "area": TEXT,
+            "kpi": TEXT,
+            "measure": TEXT,
+            "numerator": COUNT,
+            "denominator": COUNT,
+        },
+        ("area", "kpi", "measure", "quarter_start", "quarter_end"),
+    ),
+}
+
+CHOICES = {"cohort_type": ("quarterly", "annual")}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row, typed, with where it came from."""
+
+    values: dict[str, Any]
+    source: str
+    """'data/fte.csv row 7' or 'data/performance.xlsx [FTE] row 7'."""
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded dataset: its records and where they came from."""
+
+    name: str
+    path: Path
+    sheet: str | None
+    records: list[Record]
+
+
+def _where(path: Path, sheet: str | None) -> str:
+    return f"{path} [{sheet}]" if sheet else str(path)
+
+
+def _parse_date(text: str) -> dt.date:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _cell(kind: str, raw: Any) -> Any:
+    """Convert one cell; raise ValueError with the expected form if it does not fit."""
+    if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
+        if kind in (COUNT, NUMBER):
+            return None
+        raise ValueError("is empty")
+    if kind == DATE:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if hasattr(raw, "to_pydatetime"):
+            return raw.to_pydatetime().date()
+        try:
+            return _parse_date(str(raw))
+        except ValueError:
+            raise ValueError("is not a date (expected YYYY-MM-DD)") from None
+    if kind == TEXT:
+        return str(raw).strip()
+    if isinstance(raw, bool):
+        raise ValueError("is not a number")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace(",", "")
+        if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+            raise ValueError("is not a number")
+        number = float(text)
+    if kind == COUNT:
+        if number < 0 or number != int(number):
+            raise ValueError("is not a whole number of 0 or more")
+        return int(number)
+    return number
+
+
+def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """Return (header, [(row number as the user sees it, cells)])."""
+    if not path.is_file():
+        raise DataError(f"{display}: data file not found")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.reader(handle))
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        except csv.Error as exc:
+            raise DataError(f"{display}: not a readable CSV file ({exc})") from exc
+        if not rows:
+            raise DataError(f"{display}: the file is empty; expected a header row")
+        body = [(index, row) for index, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
+        return [h.strip() for h in rows[0]], body
+    if suffix in (".xlsx", ".xlsm"):
+        import pandas as pd  # Only Excel needs pandas; CSV stays fast.
+
+        try:
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, header=0)
+        except ValueError as exc:
+            raise DataError(f"{display}: sheet {sheet!r} not found ({exc})") from exc
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise DataError(f"{display}: not a readable Excel workbook ({exc})") from exc
+        header = [str(c).strip() for c in frame.columns]
+        body = []
+        for index, row in enumerate(frame.itertuples(index=False), start=2):
+            cells = [None if (isinstance(v, float) and v != v) else v for v in row]
+            if any(c is not None and str(c).strip() for c in cells):
+                body.append((index, cells))
+        return header, body
+    raise DataError(f"{display}: expected a .csv or .xlsx file")
+
+
+def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None) -> Dataset:
+    """Read one dataset and check every cell against the contract for `name`."""
+    columns, key = CONTRACT[name]
+    where = _where(display, sheet)
+    header, rows = _read_rows(path, display, sheet)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DataError(
+            f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}"
+        )
+    positions = {column: header.index(column) for column in columns}
+    problems: list[str] = []
+    records: list[Record] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, cells in rows:
+        values: dict[str, Any] = {}
+        for column, kind in columns.items():
+            index = positions[column]
+            raw = cells[index] if index < len(cells) else None
+            try:
+                values[column] = _cell(kind, raw)
+            except ValueError as exc:
+                shown = "" if raw is None else str(raw)
+                problems.append(f"{where} row {number}, column '{column}': {shown!r} {exc}")
+        if len(values) != len(columns):
+            continue
+        for column, allowed in CHOICES.items():
+            if column in values and values[column] not in allowed:
+                problems.append(
+                    f"{where} row {number}, column '{column}': {values[column]!r} is not one of {', '.join(allowed)}"
+                )
+        start_end = [c for c in columns if c.endswith("_start")]
+        if start_end:
+            start, end = values[start_end[0]], values[start_end[0].replace("_start", "_end")]
+            if end < start:
+                problems.append(f"{where} row {number}: the period ends ({end}) before it starts ({start})")
+        identity = tuple(values[c] for c in key)
+        if identity in seen:
+            problems.append(
+                f"{where} row {number}: duplicate of row {seen[identity]} "
+                f"(same {', '.join(key)}: {', '.join(str(v) for v in identity)})"
+            )
+        seen[identity] = number
+        records.append(Record(values=values, source=f"{where} row {number}"))
+    if problems:
+        raise DataError(*problems)
+    return Dataset(name=name, path=display, sheet=sheet, records=records)

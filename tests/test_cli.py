@@ -1,0 +1,179 @@
+"""The command line (`plan_builder.cli`): commands, exit codes, and how problems are reported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import PLAN_YAML, TINY_OUTPUT_NAME, plan_yaml
+from plan_builder import __version__
+from plan_builder.cli import main
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+
+    out = capsys.readouterr().out
+    assert caught.value.code == 0
+    assert out.startswith("usage: plan-builder [-h] [--version] COMMAND ...")
+    # argparse wraps to the terminal width, so compare with whitespace collapsed.
+    flat = " ".join(out.split())
+    first_words = [line.split()[0] for line in out.splitlines() if line.strip()]
+    for command, summary in (
+        ("build", "build the plan into a Word document"),
+        ("make-templates", "regenerate the Word templates (styles, cover, sign-off)"),
+        ("structures", "list the YJB section lists and their heading ids"),
+    ):
+        assert command in first_words
+        assert f"{command} {summary}" in flat
+
+
+def test_build_help_describes_its_arguments(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "--help"])
+
+    out = capsys.readouterr().out
+    assert caught.value.code == 0
+    assert out.startswith("usage: plan-builder build [-h] [--output DIR] [PLAN_DIR]")
+    assert "folder with plan.yaml (default: .)" in " ".join(out.split())
+
+
+def test_python_m_version():
+    run = subprocess.run(
+        [sys.executable, "-m", "plan_builder", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"plan-builder {__version__}\n", "")
+
+
+def test_version_matches_the_package_metadata():
+    from importlib.metadata import version
+
+    assert version("plan-builder") == __version__
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([])
+
+    assert caught.value.code == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+def test_structures_lists_both_years_and_their_heading_ids(run_cli):
+    run = run_cli(["structures"])
+
+    lines = run.out.splitlines()
+    assert run.code == 0
+    assert lines[0] == "2022-23: YJB youth justice plan template 2022-23"
+    assert "2023-24: YJB youth justice plan structure, 2023-24 onward" in lines
+    assert f"  {'child-first':28} Child First" in lines
+    assert f"  {'board-development':28} Board development" in lines
+    assert f"  {'':28}   - Remands" in lines
+
+
+def test_successful_build_reports_where_the_document_went(make_plan, run_cli):
+    root = make_plan()
+
+    run = run_cli(["build"], cwd=root)
+
+    assert run.code == 0
+    assert run.err == ""
+    assert run.out == (
+        f"Wrote output/{TINY_OUTPUT_NAME}\n"
+        "16 sections, 3 appendices, 1 tables, 0 figures, 95 words, 0 warnings\n"
+    )
+    assert docx.Document(str(root / "output" / TINY_OUTPUT_NAME)).paragraphs[0].text == (
+        "Testford Youth Justice Service"
+    )
+
+
+def test_build_from_another_folder_with_output_option(make_plan, run_cli, tmp_path: Path):
+    root = make_plan()
+    target = tmp_path / "elsewhere"
+
+    run = run_cli(["build", str(root), "--output", str(target)], cwd=tmp_path)
+
+    assert run.code == 0
+    assert run.out.splitlines()[0] == f"Wrote {target / TINY_OUTPUT_NAME}"
+    assert [p.name for p in target.iterdir()] == [TINY_OUTPUT_NAME]
+    assert not (root / "output").exists()
+
+
+def test_failed_build_creates_no_output_folder(make_plan, run_cli):
+    root = make_plan({"plan.yaml": "colour: teal\n" + plan_yaml()})
+
+    run = run_cli(["build"], cwd=root)
+
+    assert (run.code, run.out, run.err) == (1, "", "error: plan.yaml:1: colour: unknown key\n")
+    assert not (root / "output").exists()
+
+
+def test_manifest_errors_name_the_plan_folder_when_built_from_elsewhere(make_plan, run_cli, tmp_path: Path):
+    make_plan({"plan.yaml": "colour: teal\n" + plan_yaml()})
+
+    run = run_cli(["build", "plan"], cwd=tmp_path)
+
+    assert (run.code, run.err) == (1, "error: plan/plan.yaml:1: colour: unknown key\n")
+
+
+def test_problems_from_different_files_are_each_on_their_own_line(build_fails):
+    head = PLAN_YAML.replace("period: 2025-26", "period: 2025-27")
+    build_fails(
+        {"plan.yaml": "colour: teal\n" + plan_yaml(head)},
+        "plan.yaml:12: period: expected a plan period like '2025-26' (two consecutive years); got '2025-27'",
+        "plan.yaml:1: colour: unknown key",
+    )
+
+
+def test_a_bug_keeps_its_traceback(make_plan, monkeypatch):
+    # Only author errors become 'error:' lines; anything else is a bug and must not be hidden.
+    root = make_plan()
+    monkeypatch.chdir(root)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug in plan-builder")
+
+    monkeypatch.setattr("plan_builder.pipeline.render_plan", broken)
+
+    with pytest.raises(ZeroDivisionError, match="a bug in plan-builder"):
+        main(["build"])
+    assert not (root / "output").exists()
+
+
+def test_make_templates_writes_three_usable_templates(make_plan, run_cli, tmp_path: Path):
+    folder = tmp_path / "fresh-templates"
+
+    run = run_cli(["make-templates", str(folder)])
+
+    assert run.code == 0
+    assert run.out.splitlines() == [
+        f"Wrote {folder / 'plan-template.docx'}",
+        f"Wrote {folder / 'cover.docx'}",
+        f"Wrote {folder / 'signoff.docx'}",
+    ]
+    files = {f"templates/{p.name}": p.read_bytes() for p in folder.iterdir()}
+    root = make_plan(files)
+    build = run_cli(["build"], cwd=root)
+    assert (build.code, build.err) == (0, "")
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "plan-builder"
+    if not script.exists():
+        pytest.skip(f"no console script beside {sys.executable} (package not installed in this environment)")
+
+    run = subprocess.run([str(script), "structures"], capture_output=True, text=True, timeout=60, check=False)
+
+    assert run.returncode == 0
+    assert "child-first" in run.stdout
+

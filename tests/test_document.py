@@ -1,0 +1,57 @@
+"""Word templates (`plan_builder.document`): a council's own template must define the styles used."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+
+from conftest import PLAN_YAML, TEMPLATES_DIR, plan_yaml
+
+
+def template_without(style_name: str) -> bytes:
+    """A copy of the plan template with one style deleted."""
+    document = docx.Document(str(TEMPLATES_DIR / "plan-template.docx"))
+    document.styles[style_name].delete()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def cover_with(extra_paragraph: str) -> bytes:
+    """A copy of the cover template with one more paragraph."""
+    document = docx.Document(str(TEMPLATES_DIR / "cover.docx"))
+    document.add_paragraph(extra_paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_template_missing_a_style(build_fails):
+    build_fails(
+        {"templates/plan-template.docx": template_without("Plan Table")},
+        "templates/plan-template.docx: the template lacks these styles: Plan Table; "
+        "add them in Word (Styles pane) or start from templates/plan-template.docx",
+    )
+
+
+def test_template_not_found(build_fails):
+    build_fails(
+        {"plan.yaml": plan_yaml(PLAN_YAML + "template: templates/council.docx\n")},
+        "templates/council.docx: Word template not found",
+    )
+
+
+def test_template_that_is_not_a_docx(build_fails):
+    build_fails(
+        {"templates/plan-template.docx": b"not a zip file"},
+        "templates/plan-template.docx: not a readable Word .docx file (Package not found at 'templates/plan-template.docx')",
+    )
+
+
+def test_cover_field_that_does_not_exist_is_named(build_fails):
+    build_fails(
+        {"templates/cover.docx": cover_with("Contact: {{ chair_email }}")},
+        "templates/cover.docx: unknown field(s) chair_email; available: board_name, chair_name, chair_role, date, "
+        "local_authorities, manager_name, manager_role, period, service_name, short_name, status, status_line, version",
+    )
