@@ -29,6 +29,37 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figures(args: argparse.Namespace) -> int:
+    import json
+
+    from plan_builder.config import load_plan
+    from plan_builder.performance import compute_performance, load_performance_data
+
+    plan = load_plan(Path(args.plan_dir))
+    data = load_performance_data(plan)
+    if data is None:
+        print("error: plan.yaml has no 'performance' section, so there are no figures", file=sys.stderr)
+        return 1
+    result = compute_performance(plan, data)
+    figures = [f for f in result.figures.values() if not args.match or args.match in f.id]
+    if args.json:
+        payload = {
+            "plan": plan.manifest.service.name,
+            "period": plan.manifest.period,
+            "figures": [f.to_json() for f in figures],
+            "warnings": result.warnings,
+        }
+        print(json.dumps(payload, indent=2, default=str))
+        return 0
+    for figure in figures:
+        rated = f"  {figure.rag.value}" if figure.rag else ""
+        moved = f"  {figure.direction}" if figure.direction else ""
+        print(f"{figure.id:50} {figure.display:>26}  {figure.period}{rated}{moved}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def _make_templates(args: argparse.Namespace) -> int:
     from plan_builder.template_factory import make_templates
 
@@ -63,6 +94,12 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)")
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: PLAN_DIR/output)")
     build.set_defaults(handler=_build)
+
+    figures = commands.add_parser("figures", help="list every computed figure with its inputs, RAG and direction")
+    figures.add_argument("plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)")
+    figures.add_argument("--json", action="store_true", help="print JSON (documented in docs/data-contract.md)")
+    figures.add_argument("--match", metavar="TEXT", help="only figures whose id contains TEXT")
+    figures.set_defaults(handler=_figures)
 
     templates = commands.add_parser("make-templates", help="regenerate the Word templates (styles, cover, sign-off)")
     templates.add_argument("folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)")

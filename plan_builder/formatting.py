@@ -2,7 +2,8 @@
 
 Compute stages return raw values; only this module rounds, and only for display.
 The same functions are the Jinja filters available in section text:
-`number`, `pct`, `pp`, `change`, `money`, `period`, `long_date`, `rag`, `direction`.
+`number`, `pct`, `pp`, `change`, `money`, `period`, `long_date`, `rag`, `direction`,
+`versus`; the pipeline adds `stated`, which checks a typed value against the figure.
 """
 
 from __future__ import annotations
@@ -133,6 +134,24 @@ def direction(value: Any) -> str:
     return "not known"
 
 
+def versus(value: Any, other: Any) -> str:
+    """Filter: 'better than', 'worse than' or 'the same as' `other`, by the figure's polarity.
+
+    Falls back to 'higher than' / 'lower than' when no direction is good.
+    """
+    from plan_builder.figures import Figure, Polarity
+
+    if not isinstance(value, Figure) or not isinstance(other, Figure) or value.value is None or other.value is None:
+        return "not comparable with"
+    if abs(value.value - other.value) <= 1e-9 * max(1.0, abs(other.value)):
+        return "the same as"
+    higher = value.value > other.value
+    if value.polarity is Polarity.NEUTRAL:
+        return "higher than" if higher else "lower than"
+    better = higher if value.polarity is Polarity.HIGHER else not higher
+    return "better than" if better else "worse than"
+
+
 def format_figure(figure: Figure, *, short: bool = False) -> str:
     """A figure's default display, chosen by its unit; `short` for table cells ('+4.8 points')."""
     from plan_builder.figures import Unit
@@ -161,4 +180,5 @@ FILTERS = {
     "long_date": long_date,
     "rag": rag,
     "direction": direction,
+    "versus": versus,
 }

@@ -221,16 +221,25 @@ def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], d
             check_stated(result, latest, indicator.stated, doc.where(("indicators", index, "stated")))
 
 
-def check_stated(result: PerformanceResult, figure: Figure, stated: float, where: str) -> None:
-    """Warn when a typed value differs from the computed one by more than its own rounding."""
+def stated_mismatch(figure: Figure, stated: float) -> str | None:
+    """Describe how a typed value differs from the computed one beyond its own rounding, or None.
+
+    A value typed with two decimals (6.65) agrees with anything that rounds to it.
+    """
     if figure.value is None:
-        result.warnings.append(f"{where}: stated {stated:g} for {figure.id}, but it cannot be computed ({figure.reason})")
-        return
+        return f"stated {stated:g} for {figure.id}, but it cannot be computed ({figure.reason})"
     text = repr(float(stated))
     places = len(text.split(".")[1].rstrip("0")) if "." in text else 0
-    if abs(figure.value - stated) > 0.5 * 10 ** (-places) + 1e-9:
-        inputs = ", ".join(f"{k} {v:g}" for k, v in figure.inputs.items() if v is not None)
-        result.warnings.append(
-            f"{where}: stated {stated:g} for {figure.id} ({figure.label}) but the data give {figure.display}"
-            + (f" ({inputs})" if inputs else "")
-        )
+    if abs(figure.value - stated) <= 0.5 * 10 ** (-places) + 1e-9:
+        return None
+    inputs = ", ".join(f"{k} {v:g}" for k, v in figure.inputs.items() if v is not None)
+    return f"stated {stated:g} for {figure.id} ({figure.label}) but the data give {figure.display}" + (
+        f" ({inputs})" if inputs else ""
+    )
+
+
+def check_stated(result: PerformanceResult, figure: Figure, stated: float, where: str) -> None:
+    """Warn when a typed value differs from the computed one by more than its own rounding."""
+    problem = stated_mismatch(figure, stated)
+    if problem:
+        result.warnings.append(f"{where}: {problem}")

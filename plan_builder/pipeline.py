@@ -7,12 +7,15 @@ as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.errors import SectionError
+from plan_builder.figures import Figure
 from plan_builder.formatting import FILTERS
+from plan_builder.kpis import stated_mismatch
 from plan_builder.metrics import PerformanceResult
 from plan_builder.narrative import make_environment, render_text
 from plan_builder.performance import compute_performance, figure_namespace, load_performance_data
@@ -75,6 +78,26 @@ def validate_structure(plan: Plan, structure: Structure, sections: list[Section]
     return missing
 
 
+def stated_filter(mismatches: list[tuple[Figure, float]]) -> Callable[[object, float], str]:
+    """The `stated` filter: `{{ fte.latest.rate | stated(188) }}` shows the computed figure
+    and records a mismatch when the typed value disagrees beyond its rounding."""
+
+    def stated(value: object, typed: float) -> str:
+        if isinstance(value, Figure) and stated_mismatch(value, float(typed)):
+            mismatches.append((value, float(typed)))
+        return str(value)
+
+    return stated
+
+
+def where_stated(section: Section, typed: float) -> str:
+    """'file:line' of the `stated(...)` call that typed `typed`."""
+    for index, line in enumerate(section.body.splitlines()):
+        if "stated(" in line and f"{typed:g}" in line:
+            return f"{section.path}:{section.body_line + index}"
+    return f"{section.path}:{section.body_line}"
+
+
 def output_name(plan: Plan) -> str:
     """'<service-slug>-<period>-<status>.docx'."""
     manifest = plan.manifest
@@ -92,11 +115,15 @@ def build(plan_dir: Path, output_dir: Path | None = None) -> BuildResult:
     performance = compute_performance(plan, data) if data else PerformanceResult()
     warnings += performance.warnings
 
-    env = make_environment(FILTERS)
+    mismatches: list[tuple[Figure, float]] = []
+    env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
     context: dict[str, object] = dict(figure_namespace(performance))
-    rendered = [
-        RenderedSection(s, render_text(env, s.body, context, path=s.path, first_line=s.body_line)) for s in sections
-    ]
+    rendered = []
+    for section in sections:
+        text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
+        warnings += [f"{where_stated(section, value)}: {stated_mismatch(figure, value)}" for figure, value in mismatches]
+        mismatches.clear()
+        rendered.append(RenderedSection(section, text))
     directives = performance_directives(performance) if data else {}
     automatic = {"performance": ["performance-summary", "chart", "kpi-table"]} if data else {}
     document, ctx = render_plan(plan, rendered, env, directives, automatic)

@@ -1,0 +1,172 @@
+"""The data contract: bad data files give errors naming file, sheet, row and column."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plan_builder.cli import main
+from plan_builder.data import load_dataset
+from plan_builder.errors import DataError
+
+ROOT = Path(__file__).resolve().parent.parent
+FTE_HEADER = "period_start,period_end,area,fte_count,population_10_17\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_error(path: Path, name: str = "fte") -> str:
+    with pytest.raises(DataError) as caught:
+        load_dataset(name, path, Path(path.name))
+    return str(caught.value)
+
+
+def test_loads_typed_records(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,Calderbrook,\"1,061\",31500\n")
+    dataset = load_dataset("fte", path, Path("fte.csv"))
+    (record,) = dataset.records
+    assert record["fte_count"] == 1061
+    assert record.source == "fte.csv row 2"
+
+
+def test_missing_column(tmp_path):
+    path = write(tmp_path, "fte.csv", "period_start,period_end,area,fte_count\n2024-01-01,2024-12-31,A,5\n")
+    assert load_error(path) == (
+        "fte.csv: missing column(s) population_10_17; expected columns: "
+        "period_start, period_end, area, fte_count, population_10_17"
+    )
+
+
+def test_non_numeric_cell_names_row_and_column(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,100\n2023-01-01,2023-12-31,A,1.2x,100\n")
+    assert load_error(path) == "fte.csv row 3, column 'fte_count': '1.2x' is not a number"
+
+
+def test_bad_date_and_negative_count(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-13-01,2024-12-31,A,-5,100\n")
+    assert load_error(path).splitlines() == [
+        "fte.csv row 2, column 'period_start': '2024-13-01' is not a date (expected YYYY-MM-DD)",
+        "fte.csv row 2, column 'fte_count': '-5' is not a whole number of 0 or more",
+    ]
+
+
+def test_duplicate_rows_for_one_area_and_period(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,100\n2024-01-01,2024-12-31,A,6,100\n")
+    assert load_error(path) == (
+        "fte.csv row 3: duplicate of row 2 (same area, period_start, period_end: A, 2024-01-01, 2024-12-31)"
+    )
+
+
+def test_unknown_cohort_type(tmp_path):
+    path = write(
+        tmp_path,
+        "reoffending.csv",
+        "cohort_start,cohort_end,cohort_type,area,children,reoffenders,reoffences\n"
+        "2022-01-01,2022-03-31,quartely,A,10,2,4\n",
+    )
+    assert load_error(path, "reoffending") == (
+        "reoffending.csv row 2, column 'cohort_type': 'quartely' is not one of quarterly, annual"
+    )
+
+
+def test_empty_population_is_kept_as_missing(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,\n")
+    (record,) = load_dataset("fte", path, Path("fte.csv")).records
+    assert record["population_10_17"] is None
+
+
+def test_excel_sheet_is_read_directly(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "FTE"
+    sheet.append(["period_start", "period_end", "area", "fte_count", "population_10_17"])
+    sheet.append(["2024-01-01", "2024-12-31", "A", 5, 100])
+    sheet.append(["2023-01-01", "2023-12-31", "A", "lots", 100])
+    path = tmp_path / "performance.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataError) as caught:
+        load_dataset("fte", path, Path("performance.xlsx"), "FTE")
+    assert str(caught.value) == "performance.xlsx [FTE] row 3, column 'fte_count': 'lots' is not a number"
+
+
+def copy_example(tmp_path: Path) -> Path:
+    plan = tmp_path / "plan"
+    for name in ("plan.yaml",):
+        plan.mkdir()
+        shutil.copy(ROOT / name, plan / name)
+    for folder in ("sections", "data", "templates"):
+        shutil.copytree(ROOT / folder, plan / folder)
+    return plan
+
+
+def figures_json(plan: Path, capsys) -> dict[str, dict]:
+    assert main(["figures", str(plan), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    return {f["id"]: f for f in payload["figures"]}
+
+
+def test_one_changed_number_changes_exactly_its_figures(tmp_path, capsys):
+    plan = copy_example(tmp_path)
+    before = figures_json(plan, capsys)
+    fte = plan / "data" / "first-time-entrants.csv"
+    text = fte.read_text()
+    assert "2024-01-01,2024-12-31,Calderbrook,61,31500" in text
+    fte.write_text(text.replace("2024-01-01,2024-12-31,Calderbrook,61,31500", "2024-01-01,2024-12-31,Calderbrook,48,31500"))
+    after = figures_json(plan, capsys)
+    changed = sorted(k for k in before if before[k]["value"] != after[k]["value"] or before[k]["rag"] != after[k]["rag"])
+    assert changed == ["fte.change.count", "fte.change.rate", "fte.latest.count", "fte.latest.rate"]
+    assert after["fte.latest.rate"]["display"] == "152"
+    assert after["fte.latest.rate"]["direction"] == "improving"
+
+
+def test_example_figures_json_shape(tmp_path, capsys):
+    figures = figures_json(copy_example(tmp_path), capsys)
+    binary = figures["reoffending.annual.latest.binary"]
+    assert set(binary) == {
+        "id", "label", "value", "display", "unit", "period", "area", "inputs", "basis",
+        "polarity", "rag", "rag_reason", "direction", "reason", "caveat",
+    }
+    assert binary["inputs"] == {"reoffenders": 40, "children": 154}
+    assert binary["display"] == "26.0%"
+
+
+def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
+    plan = copy_example(tmp_path)
+    manifest = plan / "plan.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "  small_denominator: 30\n",
+            "  small_denominator: 30\n  stated:\n    reoffending.annual.latest.frequency: 1.12\n"
+            "    reoffending.annual.latest.binary: 26.0\n",
+        )
+    )
+    assert main(["figures", str(plan)]) == 0
+    err = capsys.readouterr().err
+    line = next(i for i, t in enumerate(manifest.read_text().splitlines(), 1) if "latest.frequency: 1.12" in t)
+    assert err.strip().splitlines() == [
+        f"warning: {plan / 'plan.yaml'}:{line}: stated 1.12 for reoffending.annual.latest.frequency "
+        "(Reoffending (annual cohort): Reoffences per child in the cohort) but the data give 0.89 "
+        "(reoffences 137, children 154)"
+    ]
+
+
+def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
+    plan = copy_example(tmp_path)
+    section = plan / "sections" / "09-performance.md"
+    section.write_text(section.read_text() + "\nStated: {{ reoffending.annual.latest.per_reoffender | stated(6.65) }}.\n")
+    assert main(["build", str(plan)]) == 0
+    captured = capsys.readouterr()
+    line = len(section.read_text().splitlines())
+    assert (
+        f"warning: sections/09-performance.md:{line}: stated 6.65 for reoffending.annual.latest.per_reoffender "
+        "(Reoffending (annual cohort): Reoffences per reoffender) but the data give 3.43 (reoffences 137, reoffenders 40)"
+    ) in captured.err.splitlines()
