@@ -140,6 +140,17 @@ class Performance(StrictModel):
     _sources = field_validator("datasets", mode="before")(_source)
 
 
+class Structured(StrictModel):
+    """YAML files holding the plan's structured parts; each is optional."""
+
+    risks: str | None = None
+    budget: str | None = None
+    standards: str | None = None
+    actions: str | None = None
+    staffing: str | None = None
+    glossary: str | None = None
+
+
 class SectionEntry(StrictModel):
     """One entry of the ordered section list."""
 
@@ -182,6 +193,7 @@ class Manifest(StrictModel):
     number_headings: bool = True
     """Number section headings ('3. Child First', '3.1 ...') as YJB plans do."""
     performance: Performance | None = None
+    structured: Structured = Field(default_factory=Structured)
     sections: list[SectionEntry] = Field(min_length=1)
     appendices: list[SectionEntry] = Field(default_factory=list)
 
