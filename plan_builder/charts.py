@@ -64,8 +64,13 @@ def render_chart(series: Series) -> bytes:
         axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
         axes.spines[["top", "right"]].set_visible(False)
         two_line = any(len(label) > 12 for label in series.periods)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24 if two_line else -0.14),
-                    ncol=min(len(series.lines), 3), frameon=False, fontsize=8)
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.24 if two_line else -0.14),
+            ncol=min(len(series.lines), 3),
+            frameon=False,
+            fontsize=8,
+        )
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})

@@ -18,14 +18,33 @@ from plan_builder.errors import PlanBuilderError
 def _build(args: argparse.Namespace) -> int:
     from plan_builder.pipeline import build
 
-    result = build(Path(args.plan_dir), Path(args.output) if args.output else None)
+    result = build(Path(args.plan_dir), Path(args.output) if args.output else None, pdf=args.pdf)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {result.path}")
+    if result.pdf:
+        print(f"Wrote {result.pdf}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
         f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
     )
+    if result.changes is not None:
+        print(result.changes.short())
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from plan_builder.manifest import compare, last_two_manifests, read_manifest
+
+    if args.old and args.new:
+        old_path, new_path = Path(args.old), Path(args.new)
+    elif args.old or args.new:
+        print("error: give both OLD and NEW manifests, or neither (the last two builds)", file=sys.stderr)
+        return 2
+    else:
+        old_path, new_path = last_two_manifests(Path(args.output))
+    for line in compare(read_manifest(old_path), read_manifest(new_path)).lines():
+        print(line)
     return 0
 
 
@@ -91,18 +110,33 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build the plan into a Word document")
-    build.add_argument("plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)")
+    build.add_argument(
+        "plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)"
+    )
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: PLAN_DIR/output)")
+    build.add_argument(
+        "--pdf", action="store_true", help="also write a PDF (needs LibreOffice); fills in contents page numbers"
+    )
     build.set_defaults(handler=_build)
 
     figures = commands.add_parser("figures", help="list every computed figure with its inputs, RAG and direction")
-    figures.add_argument("plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)")
+    figures.add_argument(
+        "plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)"
+    )
     figures.add_argument("--json", action="store_true", help="print JSON (documented in docs/data-contract.md)")
     figures.add_argument("--match", metavar="TEXT", help="only figures whose id contains TEXT")
     figures.set_defaults(handler=_figures)
 
+    diff = commands.add_parser("diff", help="what changed between two builds (default: the last two)")
+    diff.add_argument("old", nargs="?", metavar="OLD_MANIFEST", help="an earlier build's .json manifest")
+    diff.add_argument("new", nargs="?", metavar="NEW_MANIFEST", help="a later build's .json manifest")
+    diff.add_argument("--output", "-o", default="output", metavar="DIR", help="where builds are (default: output)")
+    diff.set_defaults(handler=_diff)
+
     templates = commands.add_parser("make-templates", help="regenerate the Word templates (styles, cover, sign-off)")
-    templates.add_argument("folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)")
+    templates.add_argument(
+        "folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)"
+    )
     templates.set_defaults(handler=_make_templates)
 
     structures = commands.add_parser("structures", help="list the YJB section lists and their heading ids")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -89,11 +89,28 @@ class Signatory(StrictModel):
     """Date signed; leave empty until the plan is signed."""
 
 
-class DataSource(StrictModel):
-    """Where a dataset lives: a CSV file, or a sheet of an Excel workbook."""
+class Pending(StrictModel):
+    """Data the plan is waiting for: where it comes from and when it is due."""
 
-    file: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    """e.g. 'YJB reoffending data'."""
+    due: str = Field(min_length=1)
+    """e.g. 'August 2025'."""
+
+
+class DataSource(StrictModel):
+    """Where a dataset lives: a CSV file, or a sheet of an Excel workbook; or that it is pending."""
+
+    file: str | None = None
     sheet: str | None = None
+    pending: Pending | None = None
+    """Mark the dataset as not yet arrived: every figure from it shows a 'Data due' placeholder."""
+
+    @model_validator(mode="after")
+    def _file_or_pending(self) -> DataSource:
+        if self.file is None and self.pending is None:
+            raise ValueError("give a file, or mark the dataset pending")
+        return self
 
 
 def _source(value: object) -> object:
@@ -136,6 +153,8 @@ class Performance(StrictModel):
     """RAG rules by figure id, overriding the defaults."""
     stated: dict[str, float] = Field(default_factory=dict)
     """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id."""
+    pending: dict[str, Pending] = Field(default_factory=dict)
+    """Single figures (by id) still to arrive; they show a 'Data due' placeholder."""
 
     _sources = field_validator("datasets", mode="before")(_source)
 

@@ -182,9 +182,7 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
     header, rows = _read_rows(path, display, sheet)
     missing = [c for c in columns if c not in header]
     if missing:
-        raise DataError(
-            f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}"
-        )
+        raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")
     positions = {column: header.index(column) for column in columns}
     problems: list[str] = []
     records: list[Record] = []

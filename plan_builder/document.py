@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.shared import Emu
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, UndefinedError
 
@@ -303,3 +303,29 @@ def avoid_double_page_breaks(document: Document) -> None:
             element = OxmlElement("w:pageBreakBefore")
             element.set(qn("w:val"), "0")
             p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, element)
+
+
+def set_contents_pages(document: Document, pages: Mapping[str, int]) -> None:
+    """Write known page numbers into the cached results of the contents' PAGEREF fields."""
+    body = document.element.body
+    for instr in body.iter(qn("w:instrText")):
+        parts = (instr.text or "").split()
+        if len(parts) < 2 or parts[0] != "PAGEREF" or parts[1] not in pages:
+            continue
+        run = instr.getparent()
+        # The shown result is the first run with text after the 'separate' field character.
+        node = run.getnext()
+        while node is not None:
+            if (
+                node.find(qn("w:fldChar")) is not None
+                and node.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
+            ):
+                result = node.getnext()
+                if result is not None and result.tag == qn("w:r"):
+                    text = result.find(qn("w:t"))
+                    if text is None:
+                        text = OxmlElement("w:t")
+                        result.append(text)
+                    text.text = str(pages[parts[1]])
+                break
+            node = node.getnext()

@@ -48,4 +48,3 @@ class TemplateError(PlanBuilderError):
 
 class OutputError(PlanBuilderError):
     """The output document cannot be written."""
-

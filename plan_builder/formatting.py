@@ -113,6 +113,8 @@ def period(value: Any) -> str:
 
 def long_date(value: dt.date) -> str:
     """'30 May 2025' (GOV.UK style: no leading zero, no ordinal)."""
+    if not isinstance(value, dt.date):
+        raise ValueError(f"long_date expects a date; got {value!r}")
     return f"{value.day} {value:%B %Y}"
 
 

@@ -172,8 +172,7 @@ def load_local_indicators(path: Path, display: Path) -> tuple[list[LocalIndicato
     """Read and validate the local indicators file."""
     if not path.is_file():
         raise ConfigError(f"{display}: local indicators file not found")
-    doc = load_yaml(path)
-    doc = YamlDocument(path=display, data=doc.data, lines=doc.lines)
+    doc = load_yaml(path, display)
     return validate(LocalIndicatorFile, doc).indicators, doc
 
 
@@ -186,18 +185,36 @@ def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], d
         if indicator.previous:
             p_value, p_reason, p_inputs = _local_value(indicator, indicator.previous)
             previous = result.add(
-                Figure(id=f"{prefix}.previous", label=indicator.name, value=p_value, unit=indicator.unit,
-                       period=indicator.previous.period, inputs=p_inputs, polarity=indicator.polarity, reason=p_reason)
+                Figure(
+                    id=f"{prefix}.previous",
+                    label=indicator.name,
+                    value=p_value,
+                    unit=indicator.unit,
+                    period=indicator.previous.period,
+                    inputs=p_inputs,
+                    polarity=indicator.polarity,
+                    reason=p_reason,
+                )
             )
         direction = direction_of_travel(value, previous.value if previous else None, indicator.polarity)
         rag, why = (None, "")
         if indicator.target is not None and value is not None:
             rag, why = rate_against_target(value, indicator.polarity, indicator.target, indicator.tolerance)
         latest = result.add(
-            Figure(id=f"{prefix}.latest", label=indicator.name, value=value, unit=indicator.unit,
-                   period=indicator.latest.period, inputs=inputs, polarity=indicator.polarity, reason=reason,
-                   rag=rag, rag_reason=why, direction=direction,
-                   basis="numerator / denominator" + (" x 100" if indicator.unit is Unit.PERCENT else ""))
+            Figure(
+                id=f"{prefix}.latest",
+                label=indicator.name,
+                value=value,
+                unit=indicator.unit,
+                period=indicator.latest.period,
+                inputs=inputs,
+                polarity=indicator.polarity,
+                reason=reason,
+                rag=rag,
+                rag_reason=why,
+                direction=direction,
+                basis="numerator / denominator" + (" x 100" if indicator.unit is Unit.PERCENT else ""),
+            )
         )
         change = None
         if previous is not None:
@@ -209,10 +226,16 @@ def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], d
                 elif previous.value:
                     change_value = (value - previous.value) / previous.value * 100
             change = result.add(
-                Figure(id=f"{prefix}.change", label=f"{indicator.name}: change",
-                       value=change_value, unit=Unit.POINTS_CHANGE if points else Unit.PERCENT_CHANGE,
-                       period=f"{previous.period} to {latest.period}", polarity=indicator.polarity,
-                       direction=direction, reason="" if change_value is not None else "not available")
+                Figure(
+                    id=f"{prefix}.change",
+                    label=f"{indicator.name}: change",
+                    value=change_value,
+                    unit=Unit.POINTS_CHANGE if points else Unit.PERCENT_CHANGE,
+                    period=f"{previous.period} to {latest.period}",
+                    polarity=indicator.polarity,
+                    direction=direction,
+                    reason="" if change_value is not None else "not available",
+                )
             )
         from plan_builder.metrics import SummaryRow
 

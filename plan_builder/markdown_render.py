@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import markdown
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.shared import Cm, Emu, RGBColor
 from markdown.treeprocessors import Treeprocessor
 
@@ -28,13 +28,14 @@ from plan_builder.docx_xml import (
     add_hyperlink,
     mark_header_row,
     restart_numbering,
-    set_column_widths,
     set_alt_text,
+    set_column_widths,
     set_paragraph_numbering,
     set_table_width_full,
     shade_cell,
 )
 from plan_builder.errors import SectionError
+from plan_builder.pending import placeholder_text
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
+CHAR_WIDTH = Cm(0.215)  # average width of a bold 11 pt Arial character
+MIN_COLUMN_PADDING = Cm(0.45)  # cell margins plus a little air
 DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
 
 Directive = Callable[["RenderContext", str, str], None]
@@ -79,10 +82,16 @@ class RenderContext:
     source_lines: list[str] = field(default_factory=list)
     source_first_line: int = 1
 
-    def where(self, needle: str) -> str:
-        """'file:line' of the first source line containing `needle`, for error messages."""
+    def where(self, needle: str, *, heading: bool = False) -> str:
+        """'file:line' of the source line containing `needle`, for error messages.
+
+        With `heading`, only lines that are Markdown headings of that text match, so an
+        earlier paragraph that mentions the same words is not blamed.
+        """
+        pattern = re.compile(r"^\s*#+\s*" + re.escape(needle) + r"\s*#*\s*$") if heading else None
         for index, line in enumerate(self.source_lines):
-            if needle and needle in line:
+            found = pattern.match(line) if pattern else (needle and needle in line)
+            if found:
                 return f"{self.section_path}:{self.source_first_line + index}"
         return f"{self.section_path}:{self.source_first_line}"
 
@@ -123,6 +132,14 @@ def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = Tru
     return paragraph
 
 
+def add_subheading(ctx: RenderContext, text: str) -> Paragraph:
+    """Add a level-2 heading, numbered within its section ('3.2 ...') when the section is numbered."""
+    if ctx.section_number:
+        ctx.subheading_count += 1
+        text = f"{ctx.section_number}.{ctx.subheading_count} {text}"
+    return add_heading(ctx, text, 2)
+
+
 def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
     """Add a numbered caption ('Figure 3: ...') with a SEQ field so Word can renumber it."""
     if kind == "Figure":
@@ -144,15 +161,23 @@ def _clean(text: str | None) -> str:
 
 
 def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code: bool) -> None:
-    if not text:
-        return
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
-    if code:
-        run.font.name = "Courier New"
+    for piece, is_placeholder in placeholder_text(text):
+        if not piece:
+            continue
+        run = paragraph.add_run(piece)
+        if bold or is_placeholder:
+            run.bold = True
+        if italic:
+            run.italic = True
+        if code:
+            run.font.name = "Courier New"
+        if is_placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
+    """Add plain text to a paragraph, highlighting any 'Data due' placeholders in it."""
+    _add_text(paragraph, text, bold=bold, italic=False, code=False)
 
 
 def render_inline(
@@ -197,21 +222,23 @@ def _heading(ctx: RenderContext, element: ET.Element, state: dict[str, int]) -> 
     text = _clean("".join(element.itertext())).strip()
     if level == 1:
         raise SectionError(
-            f"{ctx.where(text)}: heading '# {text}': the section title comes from the front matter; "
+            f"{ctx.where(text, heading=True)}: heading '# {text}': the section title comes from the front matter; "
             f"use '## {text}' for a sub-heading"
         )
     if level > state["level"] + 1:
         raise SectionError(
-            f"{ctx.where(text)}: heading '{'#' * level} {text}' skips a level; "
+            f"{ctx.where(text, heading=True)}: heading '{'#' * level} {text}' skips a level; "
             f"expected '{'#' * (state['level'] + 1)} {text}'"
         )
     state["level"] = level
-    if level == 2 and ctx.section_number:
-        ctx.subheading_count += 1
-        text = f"{ctx.section_number}.{ctx.subheading_count} {text}"
     if level > 4:
-        raise SectionError(f"{ctx.where(text)}: heading '{text}' is nested too deeply; use at most '####'")
-    add_heading(ctx, text, level)
+        raise SectionError(
+            f"{ctx.where(text, heading=True)}: heading '{text}' is nested too deeply; use at most '####'"
+        )
+    if level == 2:
+        add_subheading(ctx, text)
+    else:
+        add_heading(ctx, text, level)
 
 
 def _image(ctx: RenderContext, element: ET.Element) -> None:
@@ -294,28 +321,41 @@ def _table(ctx: RenderContext, element: ET.Element) -> None:
         raise SectionError(f"{ctx.where('|')}: a table needs a header row")
     table = start_table(ctx, [_clean("".join(c.itertext())).strip() for c in header_cells])
     aligns = [(cell.get("align") or cell.get("style") or "") for cell in header_cells]
-    lengths = [len(_clean("".join(c.itertext()))) for c in header_cells]
     for row in rows:
         cells = row.findall("td")
         word_cells = add_body_row(table)
         for index, cell in enumerate(cells[: len(word_cells)]):
             paragraph = word_cells[index].paragraphs[0]
             render_inline(ctx, paragraph, cell)
-            lengths[index] = max(lengths[index], len(_clean("".join(cell.itertext()))))
             if "right" in aligns[index]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    fit_columns(ctx, table, lengths)
+    fit_columns(ctx, table)
 
 
-def fit_columns(ctx: RenderContext, table: Table, lengths: list[int]) -> None:
-    """Share the text width between columns in proportion to their longest text.
+def fit_columns(ctx: RenderContext, table: Table, weights: list[int] | None = None) -> None:
+    """Give each column at least the width of its longest word, then share the rest by `weights`.
 
-    Long text columns get more room, but every column keeps at least a fair minimum
-    so short numeric columns stay readable.
+    Without the minimum, Word and LibreOffice break words such as "Previous" across lines
+    in narrow columns. `weights` default to each column's longest text (capped).
     """
-    weights = [min(max(length, 6), 60) for length in lengths]
-    total = sum(weights)
-    widths = [int(ctx.text_width * weight / total) for weight in weights]
+    columns = len(table.columns)
+    longest_word = [1] * columns
+    longest_text = [1] * columns
+    for row in table.rows:
+        for index, cell in enumerate(row.cells[:columns]):
+            text = cell.text
+            words = text.split()
+            if words:
+                longest_word[index] = max(longest_word[index], max(len(w) for w in words))
+            longest_text[index] = max(longest_text[index], len(text))
+    weights = weights or [min(max(length, 6), 60) for length in longest_text]
+    minimum = [int(MIN_COLUMN_PADDING + CHAR_WIDTH * n) for n in longest_word]
+    available = int(ctx.text_width)
+    if sum(minimum) >= available:
+        widths = [int(available * m / sum(minimum)) for m in minimum]
+    else:
+        spare = available - sum(minimum)
+        widths = [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights, strict=True)]
     set_column_widths(table, widths)
 
 
@@ -366,7 +406,12 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
         ctx.used_directives.add(name)
         handler(ctx, argument, ctx.where(":::"))
         return
-    if len(children) == 1 and children[0].tag == "img" and not _clean(element.text).strip() and not _clean(children[0].tail).strip():
+    if (
+        len(children) == 1
+        and children[0].tag == "img"
+        and not _clean(element.text).strip()
+        and not _clean(children[0].tail).strip()
+    ):
         _image(ctx, children[0])
         return
     paragraph = ctx.document.add_paragraph()

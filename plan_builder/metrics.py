@@ -23,6 +23,7 @@ from plan_builder.config import Performance, RagRule
 from plan_builder.data import Dataset, Record
 from plan_builder.figures import Figure, Polarity, Rag, Unit
 from plan_builder.formatting import period_label
+from plan_builder.pending import PendingItem
 from plan_builder.rag import COMPARATOR_NAMES, direction_of_travel, rate_against_comparator, rate_against_target
 
 Compare = Literal["previous-year", "previous-period"]
@@ -111,12 +112,23 @@ class PerformanceResult:
     series: dict[str, Series] = field(default_factory=dict)
     summary: list[SummaryRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pending: list[PendingItem] = field(default_factory=list)
+
+    def pending_for(self, figure_id: str) -> PendingItem | None:
+        """The pending item a figure waits for (its own id, or its dataset), if any."""
+        for item in self.pending:
+            if item.what == figure_id or figure_id.startswith(f"{DATASET_PREFIXES.get(item.what, item.what)}."):
+                return item
+        return None
 
     def add(self, figure: Figure) -> Figure:
         """Register a figure under its id."""
         self.figures[figure.id] = figure
         return figure
 
+
+DATASET_PREFIXES = {"kpis": "kpi"}
+"""Dataset names whose figures live under a different top-level name."""
 
 POPULATION_BASIS = "children aged 10-17 (ONS mid-year estimate)"
 
@@ -214,10 +226,7 @@ def reoffending_indicator(kind: str) -> Indicator:
 
 
 def rows_from_records(records: Iterable[Record], start: str, end: str, counts: tuple[str, ...]) -> list[Row]:
-    return [
-        Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source)
-        for r in records
-    ]
+    return [Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source) for r in records]
 
 
 def _by_area(rows: Iterable[Row]) -> dict[str, list[Row]]:
@@ -234,7 +243,9 @@ def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[s
     numerator = row.counts.get(measure.numerator)
     inputs: dict[str, float | None] = {measure.numerator: numerator}
     if measure.denominator is None:
-        return (None, f"{measure.numerator} is missing", inputs) if numerator is None else (float(numerator), "", inputs)
+        return (
+            (None, f"{measure.numerator} is missing", inputs) if numerator is None else (float(numerator), "", inputs)
+        )
     denominator = row.counts.get(measure.denominator)
     inputs[measure.denominator] = denominator
     if numerator is None:
@@ -255,7 +266,11 @@ def _previous(rows: list[Row], latest: Row, compare: Compare) -> Row | None:
             target_end = latest.end.replace(year=latest.end.year - 1)
         except ValueError:  # 29 February
             target_end = latest.end.replace(year=latest.end.year - 1, day=28)
-        same_length = [r for r in earlier if r.end == target_end and (r.end - r.start).days // 28 == (latest.end - latest.start).days // 28]
+        same_length = [
+            r
+            for r in earlier
+            if r.end == target_end and (r.end - r.start).days // 28 == (latest.end - latest.start).days // 28
+        ]
         if same_length:
             return same_length[-1]
     return earlier[-1]
@@ -310,8 +325,17 @@ def _change(indicator: Indicator, measure: Measure, latest: Figure, previous: Fi
     period = f"{previous.period} to {latest.period}" if previous else latest.period
     direction = direction_of_travel(latest.value, previous.value if previous else None, measure.polarity)
     return Figure(
-        id=ident, label=label, value=value, unit=unit, period=period, area=latest.area, inputs=inputs,
-        basis=basis, polarity=measure.polarity, direction=direction, reason=reason,
+        id=ident,
+        label=label,
+        value=value,
+        unit=unit,
+        period=period,
+        area=latest.area,
+        inputs=inputs,
+        basis=basis,
+        polarity=measure.polarity,
+        direction=direction,
+        reason=reason,
     )
 
 
@@ -368,7 +392,9 @@ def compute_indicator(
                         reason=f"no {COMPARATOR_NAMES[role]} data for {latest_row.label}",
                     )
                 )
-        previous = result.add(_figure(indicator, measure, "previous", previous_row, threshold)) if previous_row else None
+        previous = (
+            result.add(_figure(indicator, measure, "previous", previous_row, threshold)) if previous_row else None
+        )
         latest = _figure(indicator, measure, "latest", latest_row, threshold)
         change = result.add(_change(indicator, measure, latest, previous))
         if measure.rated or measure.polarity is not Polarity.NEUTRAL:
@@ -434,9 +460,7 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
     annual = []
     for index in range(3, len(rows)):
         quarters = rows[index - 3 : index + 1]
-        consecutive = all(
-            quarters[i].start == quarters[i - 1].end + dt.timedelta(days=1) for i in range(1, 4)
-        )
+        consecutive = all(quarters[i].start == quarters[i - 1].end + dt.timedelta(days=1) for i in range(1, 4))
         if not consecutive:
             continue
         counts: dict[str, int | None] = {}
@@ -445,8 +469,13 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
             counts[key] = None if any(v is None for v in values) else sum(v for v in values if v is not None)
         sources = ", ".join(q.source.rsplit(" row ", 1)[-1] for q in quarters)
         annual.append(
-            Row(quarters[0].area, quarters[0].start, quarters[-1].end, counts,
-                f"{quarters[0].source.rsplit(' row ', 1)[0]} rows {sources} (summed)")
+            Row(
+                quarters[0].area,
+                quarters[0].start,
+                quarters[-1].end,
+                counts,
+                f"{quarters[0].source.rsplit(' row ', 1)[0]} rows {sources} (summed)",
+            )
         )
     return annual
 
@@ -454,8 +483,12 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
 def reoffending_rows(dataset: Dataset) -> dict[str, list[Row]]:
     """Split cohorts into quarterly and annual; derive annual cohorts from quarters where none are given."""
     counts = ("children", "reoffenders", "reoffences")
-    quarterly = rows_from_records([r for r in dataset.records if r["cohort_type"] == "quarterly"], "cohort_start", "cohort_end", counts)
-    annual = rows_from_records([r for r in dataset.records if r["cohort_type"] == "annual"], "cohort_start", "cohort_end", counts)
+    quarterly = rows_from_records(
+        [r for r in dataset.records if r["cohort_type"] == "quarterly"], "cohort_start", "cohort_end", counts
+    )
+    annual = rows_from_records(
+        [r for r in dataset.records if r["cohort_type"] == "annual"], "cohort_start", "cohort_end", counts
+    )
     given_annual = {row.area for row in annual}
     for area, area_rows in _by_area(quarterly).items():
         if area not in given_annual:

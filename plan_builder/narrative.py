@@ -64,7 +64,9 @@ def namespace(path: str, values: Mapping[str, Any]) -> Namespace:
     wrapped: dict[str, Any] = {}
     for key, value in values.items():
         child = f"{path}.{key}" if path else key
-        wrapped[key] = namespace(child, value) if isinstance(value, Mapping) and not isinstance(value, Namespace) else value
+        wrapped[key] = (
+            namespace(child, value) if isinstance(value, Mapping) and not isinstance(value, Namespace) else value
+        )
     return Namespace(path, wrapped)
 
 
@@ -133,10 +135,10 @@ def render_text(
         line = first_line + relative - 1 if relative else first_line
         raise SectionError(f"{path}:{line}: not allowed in section text: {exc}") from exc
     except TypeError as exc:
-        if "no loader" in str(exc):
-            raise SectionError(f"{path}:{first_line}: includes and imports are not allowed in section text") from exc
         relative = _template_line(exc)
         line = first_line + relative - 1 if relative else first_line
+        if "no loader" in str(exc):
+            raise SectionError(f"{path}:{line}: includes and imports are not allowed in section text") from exc
         raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
     except (ValueError, ArithmeticError) as exc:
         relative = _template_line(exc)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +21,29 @@ from plan_builder.kpis import (
     load_kpi_definitions,
     load_local_indicators,
 )
-from plan_builder.metrics import CUSTODY, FTE, PerformanceResult, reoffending_indicator, rows_from_records, compute_indicator, reoffending_rows
-from plan_builder.narrative import Namespace, namespace
+from plan_builder.metrics import (
+    CUSTODY,
+    DATASET_PREFIXES,
+    FTE,
+    PerformanceResult,
+    compute_indicator,
+    reoffending_indicator,
+    reoffending_rows,
+    rows_from_records,
+)
+from plan_builder.narrative import namespace
+from plan_builder.pending import PendingItem, PendingValue
 from plan_builder.yamlio import YamlDocument
 
 
 @dataclass(frozen=True)
 class PerformanceData:
-    """Everything read from disk for the figures."""
+    """Everything read from disk for the figures, and what is still pending."""
 
     datasets: dict[str, Dataset]
     local: list[LocalIndicator]
     local_doc: YamlDocument | None
+    pending: list[PendingItem] = field(default_factory=list)
 
 
 def load_performance_data(plan: Plan) -> PerformanceData | None:
@@ -43,32 +54,54 @@ def load_performance_data(plan: Plan) -> PerformanceData | None:
     datasets = {
         name: load_dataset(name, plan.path(source.file), Path(source.file), source.sheet)
         for name, source in config.datasets.items()
+        if source.pending is None and source.file is not None
     }
+    pending = [
+        PendingItem(
+            name, source.pending.source, source.pending.due, plan.source.where(("performance", "datasets", name))
+        )
+        for name, source in config.datasets.items()
+        if source.pending is not None
+    ]
+    pending += [
+        PendingItem(ident, item.source, item.due, plan.source.where(("performance", "pending", ident)))
+        for ident, item in config.pending.items()
+    ]
     local: list[LocalIndicator] = []
     local_doc = None
     if config.local_indicators:
         local, local_doc = load_local_indicators(plan.path(config.local_indicators), Path(config.local_indicators))
-    return PerformanceData(datasets=datasets, local=local, local_doc=local_doc)
+    return PerformanceData(datasets=datasets, local=local, local_doc=local_doc, pending=pending)
 
 
 def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
     """Compute all figures, series and summary rows from the loaded data."""
     config = plan.manifest.performance
     assert config is not None
-    result = PerformanceResult()
+    result = PerformanceResult(pending=list(data.pending))
     sets = data.datasets
     if "fte" in sets:
-        compute_indicator(result, FTE, rows_from_records(sets["fte"].records, "period_start", "period_end",
-                                             ("fte_count", "population_10_17")), config,
-                          title="First time entrants per 100,000 children aged 10-17")
+        compute_indicator(
+            result,
+            FTE,
+            rows_from_records(sets["fte"].records, "period_start", "period_end", ("fte_count", "population_10_17")),
+            config,
+            title="First time entrants per 100,000 children aged 10-17",
+        )
     if "reoffending" in sets:
         cohorts = reoffending_rows(sets["reoffending"])
         for kind in ("annual", "quarterly"):
             compute_indicator(result, reoffending_indicator(kind), cohorts[kind], config)
     if "custody" in sets:
-        compute_indicator(result, CUSTODY, rows_from_records(sets["custody"].records, "period_start", "period_end",
-                                                 ("custodial_sentences", "population_10_17")), config,
-                          title="Custodial sentences per 1,000 children aged 10-17")
+        compute_indicator(
+            result,
+            CUSTODY,
+            rows_from_records(
+                sets["custody"].records, "period_start", "period_end", ("custodial_sentences", "population_10_17")
+            ),
+            config,
+            title="Custodial sentences per 1,000 children aged 10-17",
+        )
     if "kpis" in sets:
         definitions = load_kpi_definitions()
         rows, warnings = kpi_rows(sets["kpis"], definitions)
@@ -87,14 +120,23 @@ def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
     return result
 
 
-def figure_namespace(result: PerformanceResult) -> dict[str, Namespace]:
-    """Arrange figures and period labels as nested namespaces: `fte.latest.rate`."""
+def figure_namespace(result: PerformanceResult) -> dict[str, Any]:
+    """Arrange figures and period labels as nested namespaces: `fte.latest.rate`.
+
+    A pending dataset's whole group, or a single pending figure, is a `PendingValue`
+    that renders as its 'Data due' placeholder.
+    """
     tree: dict[str, Any] = {}
     items: list[tuple[str, Any]] = [*result.figures.items(), *result.periods.items()]
+    items += [(item.what, PendingValue(item)) for item in result.pending if "." in item.what]
     for ident, value in items:
         node = tree
         *parents, leaf = ident.split(".")
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
-    return {key: namespace(key, value) for key, value in tree.items()}
+    spaces: dict[str, Any] = {key: namespace(key, value) for key, value in tree.items()}
+    for item in result.pending:
+        if "." not in item.what:
+            spaces[DATASET_PREFIXES.get(item.what, item.what)] = PendingValue(item)
+    return spaces

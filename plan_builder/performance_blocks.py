@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import RGBColor
 
-from plan_builder import layout
 from plan_builder.charts import chart_alt_text, render_chart
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import set_alt_text, shade_cell
 from plan_builder.errors import SectionError
 from plan_builder.figures import Figure, Rag
 from plan_builder.formatting import format_figure
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
+from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, add_text, fit_columns, start_table
+from plan_builder.pending import PendingItem, PendingValue
 
 if TYPE_CHECKING:
     from docx.table import _Cell
@@ -35,6 +35,12 @@ RAG_COLOURS = {
     Rag.NOT_RATED: ("F3F2F1", "383F43"),
 }
 
+DATASET_LABELS = {
+    "fte": "First time entrants",
+    "reoffending": "Reoffending",
+    "custody": "Use of custody",
+    "kpis": "Key performance indicators",
+}
 DEFAULT_CHARTS = ("fte.rate", "reoffending.annual.binary", "custody.rate")
 
 
@@ -54,7 +60,7 @@ def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "") -> None:
 
 def _write(cell: _Cell, text: str, *, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.add_run(text)
+    add_text(paragraph, text)
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -65,13 +71,39 @@ def _note(ctx: RenderContext, text: str) -> None:
     run.bold = False
 
 
-def summary_table(ctx: RenderContext, rows: list[SummaryRow], title: str) -> None:
+def pending_paragraph(ctx: RenderContext, item: PendingItem, what: str) -> None:
+    """A visible placeholder where a block cannot be drawn yet."""
+    add_text(ctx.document.add_paragraph(), f"{what} not yet available. {PendingValue(item)}")
+
+
+def summary_table(
+    ctx: RenderContext, rows: list[SummaryRow], title: str, pending: list[PendingItem] | None = None
+) -> None:
     """Indicator | Latest | Previous | Change | YJS family | England and Wales | RAG."""
     add_caption(ctx, "Table", title)
     headers = ["Indicator", "Latest", "Previous", "Change", "Family", "National", "RAG"]
     table = start_table(ctx, headers)
     caveats = []
+    pending = pending or []
+    for item in pending:
+        if "." in item.what:
+            continue
+        cells = add_body_row(table)
+        _write(cells[0], DATASET_LABELS.get(item.what, item.what))
+        _write(cells[1], str(PendingValue(item)))
+        for cell in cells[2:6]:
+            _write(cell, "n/a", right=True)
+        rag_cell(cells[6], None)
     for row in rows:
+        held = next((i for i in pending if i.what == row.latest.id), None)
+        if held is not None:
+            cells = add_body_row(table)
+            _write(cells[0], row.label)
+            _write(cells[1], str(PendingValue(held)))
+            for cell in cells[2:6]:
+                _write(cell, "n/a", right=True)
+            rag_cell(cells[6], None)
+            continue
         cells = add_body_row(table)
         period = row.latest.period + (f" (previous {row.previous.period})" if row.previous else "")
         _write(cells[0], f"{row.label}, {period}")
@@ -101,16 +133,17 @@ def summary_table(ctx: RenderContext, rows: list[SummaryRow], title: str) -> Non
 
 def chart_block(ctx: RenderContext, series: Series) -> None:
     """Caption, chart with alt text, basis note, and the chart's data as a table."""
-    add_caption(
-        ctx, "Figure", f"{series.title}, {series.periods[0]} to {series.periods[-1]}"
-    )
+    add_caption(ctx, "Figure", f"{series.title}, {series.periods[0]} to {series.periods[-1]}")
     figure_number = ctx.figure_count
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     shape = paragraph.add_run().add_picture(io.BytesIO(render_chart(series)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)
     if series.measure.basis:
-        _note(ctx, f"Basis: {series.measure.basis}. Figures are computed from the counts in the data and rounded for display only.")
+        _note(
+            ctx,
+            f"Basis: {series.measure.basis}. Figures are computed from the counts in the data and rounded for display only.",
+        )
     add_caption(ctx, "Table", f"Data for figure {figure_number}: {series.title.lower()}")
     areas = list(series.lines)
     table = start_table(ctx, ["Period", *areas])
@@ -119,8 +152,10 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
         _write(cells[0], period)
         for column, area in enumerate(areas, start=1):
             value = series.lines[area][index]
-            shown = "n/a" if value is None else format_figure(
-                Figure(id="", label="", value=value, unit=series.measure.unit)
+            shown = (
+                "n/a"
+                if value is None
+                else format_figure(Figure(id="", label="", value=value, unit=series.measure.unit))
             )
             _write(cells[column], shown, right=True)
     fit_columns(ctx, table, [14] + [max(10, len(a)) for a in areas])
@@ -166,18 +201,26 @@ def performance_directives(result: PerformanceResult) -> dict[str, Callable[[Ren
         national = [r for r in result.summary if not r.latest.id.startswith(("kpi.", "local."))]
         local = [r for r in result.summary if r.latest.id.startswith("local.")]
         begin_landscape(ctx)
-        summary_table(ctx, national + local, "Performance summary: national and local indicators")
+        summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
         end_landscape(ctx)
 
     def chart(ctx: RenderContext, argument: str, where: str) -> None:
         ids = argument.split() or list(DEFAULT_CHARTS)
         for series_id in ids:
+            item = result.pending_for(series_id)
+            if item is not None:
+                pending_paragraph(ctx, item, f"The chart of {series_id.replace('.', ' ').replace('_', ' ')} is")
+                continue
             if series_id not in result.series:
                 known = ", ".join(result.series) or "none (no performance data)"
                 raise SectionError(f"{where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
             chart_block(ctx, result.series[series_id])
 
     def kpis(ctx: RenderContext, argument: str, where: str) -> None:
+        item = result.pending_for("kpi.")
+        if item is not None and not any(ident.startswith("kpi.") for ident in result.figures):
+            pending_paragraph(ctx, item, "The KPI table is")
+            return
         begin_landscape(ctx)
         kpi_table(ctx, result)
         end_landscape(ctx)

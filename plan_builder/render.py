@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 from plan_builder import document as doc_ops
 from plan_builder.config import Plan, Signatory, Status
 from plan_builder.formatting import long_date
-from plan_builder.markdown_render import Directive, RenderContext, add_heading, render_markdown
+from plan_builder.markdown_render import (
+    Directive,
+    RenderContext,
+    add_body_row,
+    add_heading,
+    fit_columns,
+    render_markdown,
+    start_table,
+)
+from plan_builder.pending import PendingItem
+from plan_builder.watermark import add_watermark
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -75,13 +85,15 @@ def signoff_context(plan: Plan) -> dict[str, Any]:
     rows = []
     for person in signatories:
         signed = person.signed_on is not None
-        rows.append({
-            "name": person.name,
-            "role": person.role,
-            "organisation": person.organisation or manifest.board.name,
-            "signature": "Signed" if signed and final else "Not yet signed",
-            "date": long_date(person.signed_on) if signed else "Not yet signed",
-        })
+        rows.append(
+            {
+                "name": person.name,
+                "role": person.role,
+                "organisation": person.organisation or manifest.board.name,
+                "signature": "Signed" if signed and final else "Not yet signed",
+                "date": long_date(person.signed_on) if signed else "Not yet signed",
+            }
+        )
     if final:
         statement = f"This plan was approved by the {manifest.board.name} and is signed on its behalf."
     else:
@@ -97,12 +109,30 @@ def signoff_context(plan: Plan) -> dict[str, Any]:
     }
 
 
+def add_outstanding(ctx: RenderContext, outstanding: list[PendingItem]) -> None:
+    """A page after the contents listing the data this draft is still waiting for."""
+    heading = ctx.document.add_paragraph("Outstanding data", style="TOC Heading")
+    heading.paragraph_format.page_break_before = True
+    ctx.document.add_paragraph(
+        "This draft is waiting for the data below. Wherever a figure depends on it, the text shows "
+        "a highlighted 'Data due' placeholder. The final plan cannot be built until all of it has arrived."
+    )
+    table = start_table(ctx, ["Data", "Source", "Due"])
+    for item in outstanding:
+        cells = add_body_row(table)
+        cells[0].paragraphs[0].add_run(item.what)
+        cells[1].paragraphs[0].add_run(item.source)
+        cells[2].paragraphs[0].add_run(item.due)
+    fit_columns(ctx, table)
+
+
 def render_plan(
     plan: Plan,
     sections: list[RenderedSection],
     env: ImmutableSandboxedEnvironment,
     directives: dict[str, Directive],
     automatic: dict[str, list[str]],
+    outstanding: list[PendingItem] | None = None,
 ) -> tuple[Document, RenderContext]:
     """Build the whole document in memory.
 
@@ -117,7 +147,11 @@ def render_plan(
 
     def signoff(ctx: RenderContext, argument: str, where: str) -> None:
         doc_ops.render_docx_template(
-            plan.path(manifest.signoff_template), Path(manifest.signoff_template), signoff_context(plan), env, ctx.document
+            plan.path(manifest.signoff_template),
+            Path(manifest.signoff_template),
+            signoff_context(plan),
+            env,
+            ctx.document,
         )
 
     ctx.directives.setdefault("signoff", signoff)
@@ -129,9 +163,12 @@ def render_plan(
         plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
     )
     contents = doc_ops.add_contents(document)
+    if outstanding and manifest.status is not Status.FINAL:
+        add_outstanding(ctx, outstanding)
 
     number = 0
     appendix = 0
+    placed: set[str] = set()  # automatic blocks already placed, so none appears twice
     for rendered in sections:
         section = rendered.section
         if section.is_appendix:
@@ -151,8 +188,9 @@ def render_plan(
         render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
         for block in automatic.get(section.heading_id, []):
             name, _, argument = block.partition(" ")
-            if name not in ctx.used_directives and name in ctx.directives:
+            if name not in ctx.used_directives and name not in placed and name in ctx.directives:
                 ctx.directives[name](ctx, argument, str(section.path))
+                placed.add(name)
         doc_ops.end_landscape(ctx)
         ctx.used_directives |= before
 
@@ -165,6 +203,8 @@ def render_plan(
         f"Youth Justice Plan {manifest.period}",
         f"{status_line(plan)}, {long_date(manifest.as_of)}",
     )
+    if manifest.status is not Status.FINAL:
+        add_watermark(document, manifest.status.label.upper())
     doc_ops.set_properties(
         document,
         title=plan_title(plan),

@@ -70,12 +70,16 @@ def load_section(
     *,
     is_appendix: bool = False,
     separate_document: bool = False,
+    listed_at: str = "plan.yaml",
 ) -> Section:
-    """Read one section file and validate its front matter against `structure`."""
+    """Read one section file and validate its front matter against `structure`.
+
+    `listed_at` is the manifest entry ('plan.yaml:18: sections[2]') named if the file is missing.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise SectionError(f"{display_path}: section file not found (listed in plan.yaml)") from exc
+        raise SectionError(f"{listed_at}: {display_path}: section file not found") from exc
     except UnicodeDecodeError as exc:
         raise SectionError(f"{display_path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     header, body, body_line = split_front_matter(text, display_path)

@@ -54,16 +54,21 @@ def available_structures() -> list[str]:
     return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml"))
 
 
-def load_structure(key: str | None, period: str) -> Structure:
-    """Load the structure named `key`, or the newest one that is not after `period`."""
+def load_structure(key: str | None, period: str, where: str = "plan.yaml") -> Structure:
+    """Load the structure named `key`, or the newest one that is not after `period`.
+
+    `where` ('plan.yaml:15') locates the manifest's `structure` key for error messages.
+    """
     keys = available_structures()
     if key is None:
         candidates = [k for k in keys if k <= period]
         if not candidates:
-            raise ConfigError(f"no YJB section list covers period {period}; available: {', '.join(keys)}")
+            raise ConfigError(
+                f"{where}: period: no YJB section list covers period {period}; available: {', '.join(keys)}"
+            )
         key = candidates[-1]
     if key not in keys:
-        raise ConfigError(f"plan.yaml: structure: unknown YJB section list {key!r}; available: {', '.join(keys)}")
+        raise ConfigError(f"{where}: structure: unknown YJB section list {key!r}; available: {', '.join(keys)}")
     resource = resources.files("plan_builder") / "structures" / f"{key}.yaml"
     doc = parse_yaml(resource.read_text(encoding="utf-8"), Path(f"plan_builder/structures/{key}.yaml"))
     return validate(Structure, doc)

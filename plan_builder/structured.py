@@ -19,8 +19,75 @@ each part's blocks automatically in its YJB section unless the author placed the
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from plan_builder.config import Plan
+from plan_builder.errors import ConfigError
 from plan_builder.markdown_render import RenderContext
 
 Directive = Callable[[RenderContext, str, str], None]
+
+
+# Part name -> (module, loader, directives factory, {YJB heading id: blocks placed there by default}).
+# Modules are imported only when a plan uses the part.
+PARTS: dict[str, tuple[str, str, str, dict[str, list[str]]]] = {
+    "risks": ("plan_builder.risks", "load_risks", "risk_directives", {"challenges-risks-issues": ["risk-register"]}),
+    "budget": (
+        "plan_builder.budget",
+        "load_budget",
+        "budget_directives",
+        {"budget": ["budget-table"], "resources-and-services": ["budget-variance"]},
+    ),
+    "standards": (
+        "plan_builder.standards",
+        "load_standards",
+        "standards_directives",
+        {"standards": ["national-standards"], "national-standards": ["national-standards"]},
+    ),
+    "actions": (
+        "plan_builder.actions",
+        "load_actions",
+        "action_directives",
+        {"service-development": ["action-plan"], "service-improvement-plan": ["action-plan"]},
+    ),
+    "staffing": ("plan_builder.staffing", "load_staffing", "staffing_directives", {"service-structure": ["staffing"]}),
+    "glossary": ("plan_builder.glossary", "load_glossary", "glossary_directives", {"glossary": ["glossary"]}),
+}
+
+
+@dataclass
+class StructuredParts:
+    """Loaded parts, their block renderers, default placements and warnings."""
+
+    parts: dict[str, Any] = field(default_factory=dict)
+    directives: dict[str, Directive] = field(default_factory=dict)
+    automatic: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_structured(plan: Plan) -> StructuredParts:
+    """Load every part `plan.yaml` lists under `structured:` (the glossary's defaults always)."""
+    result = StructuredParts()
+    configured = plan.manifest.structured
+    for name, (module_name, loader_name, factory_name, placements) in PARTS.items():
+        relative = getattr(configured, name)
+        if relative is None and name != "glossary":
+            continue
+        module = importlib.import_module(module_name)
+        path = plan.path(relative) if relative else None
+        display = Path(relative) if relative else None
+        if path is not None and not path.is_file():
+            raise ConfigError(
+                f"{plan.source.where(('structured', name))}: structured.{name}: file {relative} not found"
+            )
+        part = getattr(module, loader_name)(path, display, plan)
+        result.parts[name] = part
+        result.warnings.extend(getattr(part, "warnings", []))
+        result.directives.update(getattr(module, factory_name)(part, plan))
+        for heading, blocks in placements.items():
+            result.automatic.setdefault(heading, []).extend(blocks)
+    return result

@@ -36,7 +36,9 @@ def write_atomic(path: Path, writer: Callable[[IO[bytes]], None]) -> Path:
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot create the output folder ({exc.strerror})") from exc
     if word_has_open(path):
-        raise OutputError(f"{path}: the document is open in Word (lock file '~$...' beside it); close it and build again")
+        raise OutputError(
+            f"{path}: the document is open in Word (lock file '~$...' beside it); close it and build again"
+        )
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False)
     temporary = Path(handle.name)
     try:
@@ -44,10 +46,14 @@ def write_atomic(path: Path, writer: Callable[[IO[bytes]], None]) -> Path:
             writer(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        # NamedTemporaryFile is private (0600); give the document the usual mode for new files.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

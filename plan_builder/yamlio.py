@@ -59,9 +59,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -84,12 +82,13 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
     return YamlDocument(path=path, data=data, lines=lines, first_line=line_offset + 1)
 
 
-def load_yaml(path: Path) -> YamlDocument:
-    """Read and parse a YAML file."""
+def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
+    """Read and parse a YAML file; messages name it as `display` (default `path`)."""
+    shown = display or path
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
+        raise ConfigError(f"{shown}: file not found") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    return parse_yaml(text, path)
+        raise ConfigError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_yaml(text, shown)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import PLAN_YAML, TINY_OUTPUT_NAME, plan_yaml
+
 from plan_builder import __version__
 from plan_builder.cli import main
 
@@ -39,7 +39,7 @@ def test_build_help_describes_its_arguments(capsys):
 
     out = capsys.readouterr().out
     assert caught.value.code == 0
-    assert out.startswith("usage: plan-builder build [-h] [--output DIR] [PLAN_DIR]")
+    assert out.startswith("usage: plan-builder build [-h] [--output DIR] [--pdf] [PLAN_DIR]")
     assert "folder with plan.yaml (default: .)" in " ".join(out.split())
 
 
@@ -89,8 +89,7 @@ def test_successful_build_reports_where_the_document_went(make_plan, run_cli):
     assert run.code == 0
     assert run.err == ""
     assert run.out == (
-        f"Wrote output/{TINY_OUTPUT_NAME}\n"
-        "16 sections, 3 appendices, 1 tables, 0 figures, 95 words, 0 warnings\n"
+        f"Wrote output/{TINY_OUTPUT_NAME}\n16 sections, 3 appendices, 2 tables, 0 figures, 95 words, 0 warnings\n"
     )
     assert docx.Document(str(root / "output" / TINY_OUTPUT_NAME)).paragraphs[0].text == (
         "Testford Youth Justice Service"
@@ -105,7 +104,10 @@ def test_build_from_another_folder_with_output_option(make_plan, run_cli, tmp_pa
 
     assert run.code == 0
     assert run.out.splitlines()[0] == f"Wrote {target / TINY_OUTPUT_NAME}"
-    assert [p.name for p in target.iterdir()] == [TINY_OUTPUT_NAME]
+    # The document, its build manifest beside it, and the manifest history.
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        [TINY_OUTPUT_NAME, TINY_OUTPUT_NAME.replace(".docx", ".json"), "manifests"]
+    )
     assert not (root / "output").exists()
 
 
@@ -172,8 +174,9 @@ def test_console_script_is_installed():
     if not script.exists():
         pytest.skip(f"no console script beside {sys.executable} (package not installed in this environment)")
 
-    run = subprocess.run([str(script), "structures"], capture_output=True, text=True, timeout=60, check=False)
+    run = subprocess.run(  # noqa: S603 - our own console script
+        [str(script), "structures"], capture_output=True, text=True, timeout=60, check=False
+    )
 
     assert run.returncode == 0
     assert "child-first" in run.stdout
-

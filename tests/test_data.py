@@ -29,7 +29,7 @@ def load_error(path: Path, name: str = "fte") -> str:
 
 
 def test_loads_typed_records(tmp_path):
-    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,Calderbrook,\"1,061\",31500\n")
+    path = write(tmp_path, "fte.csv", FTE_HEADER + '2024-01-01,2024-12-31,Calderbrook,"1,061",31500\n')
     dataset = load_dataset("fte", path, Path("fte.csv"))
     (record,) = dataset.records
     assert record["fte_count"] == 1061
@@ -120,9 +120,13 @@ def test_one_changed_number_changes_exactly_its_figures(tmp_path, capsys):
     fte = plan / "data" / "first-time-entrants.csv"
     text = fte.read_text()
     assert "2024-01-01,2024-12-31,Calderbrook,61,31500" in text
-    fte.write_text(text.replace("2024-01-01,2024-12-31,Calderbrook,61,31500", "2024-01-01,2024-12-31,Calderbrook,48,31500"))
+    fte.write_text(
+        text.replace("2024-01-01,2024-12-31,Calderbrook,61,31500", "2024-01-01,2024-12-31,Calderbrook,48,31500")
+    )
     after = figures_json(plan, capsys)
-    changed = sorted(k for k in before if before[k]["value"] != after[k]["value"] or before[k]["rag"] != after[k]["rag"])
+    changed = sorted(
+        k for k in before if before[k]["value"] != after[k]["value"] or before[k]["rag"] != after[k]["rag"]
+    )
     assert changed == ["fte.change.count", "fte.change.rate", "fte.latest.count", "fte.latest.rate"]
     assert after["fte.latest.rate"]["display"] == "152"
     assert after["fte.latest.rate"]["direction"] == "improving"
@@ -132,8 +136,21 @@ def test_example_figures_json_shape(tmp_path, capsys):
     figures = figures_json(copy_example(tmp_path), capsys)
     binary = figures["reoffending.annual.latest.binary"]
     assert set(binary) == {
-        "id", "label", "value", "display", "unit", "period", "area", "inputs", "basis",
-        "polarity", "rag", "rag_reason", "direction", "reason", "caveat",
+        "id",
+        "label",
+        "value",
+        "display",
+        "unit",
+        "period",
+        "area",
+        "inputs",
+        "basis",
+        "polarity",
+        "rag",
+        "rag_reason",
+        "direction",
+        "reason",
+        "caveat",
     }
     assert binary["inputs"] == {"reoffenders": 40, "children": 154}
     assert binary["display"] == "26.0%"
@@ -162,7 +179,9 @@ def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
 def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
     plan = copy_example(tmp_path)
     section = plan / "sections" / "09-performance.md"
-    section.write_text(section.read_text() + "\nStated: {{ reoffending.annual.latest.per_reoffender | stated(6.65) }}.\n")
+    section.write_text(
+        section.read_text() + "\nStated: {{ reoffending.annual.latest.per_reoffender | stated(6.65) }}.\n"
+    )
     assert main(["build", str(plan)]) == 0
     captured = capsys.readouterr()
     line = len(section.read_text().splitlines())

@@ -23,8 +23,14 @@ D = dt.date
 CONFIG = Performance(area="Service", comparators={"family": "Family", "national": "National"})
 
 
-def cohort(start: dt.date, end: dt.date, children: int | None, reoffenders: int | None, reoffences: int | None,
-           area: str = "Service") -> Row:
+def cohort(
+    start: dt.date,
+    end: dt.date,
+    children: int | None,
+    reoffenders: int | None,
+    reoffences: int | None,
+    area: str = "Service",
+) -> Row:
     return Row(area, start, end, {"children": children, "reoffenders": reoffenders, "reoffences": reoffences}, "t")
 
 

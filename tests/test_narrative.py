@@ -12,8 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import section_text
+
 from plan_builder.errors import SectionError
 from plan_builder.formatting import FILTERS
 from plan_builder.narrative import make_environment, namespace, render_text
@@ -52,11 +52,6 @@ def test_object_internals_are_refused(build_fails):
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: an include is reported at the first line of the body, not its own line; "
-    "narrative.py render_text() ignores _template_line() for the 'no loader' TypeError",
-    strict=True,
-)
 def test_includes_are_refused_at_their_line(build_fails):
     build_fails(
         {CHILD_FIRST: section_text("child-first", "Intro.\n\n{% include '/etc/passwd' %}\n")},
@@ -104,11 +99,15 @@ def test_jinja_globals_are_removed():
 
 
 def test_private_names_of_a_namespace_are_refused():
-    assert render_error("{{ fte._values }}", FIGURES) == ["s.md:10: not allowed in section text: unknown name 'fte._values'"]
+    assert render_error("{{ fte._values }}", FIGURES) == [
+        "s.md:10: not allowed in section text: unknown name 'fte._values'"
+    ]
 
 
 def test_imports_are_refused():
-    assert render_error("{% import 'macros' as m %}") == ["s.md:10: includes and imports are not allowed in section text"]
+    assert render_error("{% import 'macros' as m %}") == [
+        "s.md:10: includes and imports are not allowed in section text"
+    ]
 
 
 def test_arithmetic_error_names_the_line():
@@ -119,11 +118,6 @@ def test_long_date_filter_formats_gov_uk_style():
     assert render("{{ day | long_date }}", {"day": dt.date(2025, 6, 4)}) == "4 June 2025"
 
 
-@pytest.mark.xfail(
-    reason="BUG: a non-date given to the long_date filter escapes as AttributeError with a traceback; "
-    "formatting.py long_date() / narrative.py render_text()",
-    strict=True,
-)
 def test_long_date_of_a_non_date_is_an_author_error():
     assert render_error("{{ '2025-05-30' | long_date }}") == [
         "s.md:10: cannot render expression: long_date expects a date; got '2025-05-30'"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import PLAN_YAML, SECTION_FILES, plan_yaml, section_text
+
 from plan_builder.errors import SectionError
 from plan_builder.sections import load_section, split_front_matter
 from plan_builder.structure import check_order, load_structure
@@ -109,11 +109,6 @@ def test_heading_filled_twice(build_fails):
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: a missing section file is reported without the plan.yaml line that lists it "
-    "(README: every problem is 'FILE:LINE: what is wrong'); sections.py load_section()",
-    strict=True,
-)
 def test_section_listed_but_missing_points_at_its_manifest_line(build_fails):
     # plan.yaml: line 15 is 'sections:', so sections[2] is on line 18.
     build_fails(
@@ -134,11 +129,6 @@ def test_section_listed_but_missing_is_an_error_naming_the_file(make_plan, run_c
     assert not (root / "output").exists()
 
 
-@pytest.mark.xfail(
-    reason="BUG: the out-of-order error has no line number (README: 'FILE:LINE: what is wrong'); "
-    "pipeline.py validate_structure()",
-    strict=True,
-)
 def test_sections_out_of_yjb_order_point_at_the_manifest_line(build_fails):
     order = list(SECTION_NAMES)
     order[2], order[3] = order[3], order[2]  # voice of the child before Child First
@@ -190,16 +180,12 @@ def test_draft_with_a_missing_heading_builds_and_warns(make_plan, run_cli):
 
     assert run.code == 0
     assert run.err == (
-        "warning: required YJB heading missing: 'Governance, leadership and partnership arrangements' (governance)\n"
+        "warning: plan.yaml:15: sections: required YJB heading missing: "
+        "'Governance, leadership and partnership arrangements' (governance)\n"
     )
     assert (root / "output" / "testford-youth-justice-service-2025-26-draft.docx").is_file()
 
 
-@pytest.mark.xfail(
-    reason="BUG: the missing-heading error of a final plan names no file or line "
-    "(README: 'FILE:LINE: what is wrong'); pipeline.py validate_structure()",
-    strict=True,
-)
 def test_final_plan_with_a_missing_heading_is_an_error_with_file_and_line(build_fails):
     order = [name for name in SECTION_NAMES if "governance" not in name]
     build_fails(

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import PREVIOUS_BUILD, TINY_OUTPUT_NAME, snapshot
+
 from plan_builder.errors import OutputError
 from plan_builder.write import slug, write_atomic
 
@@ -141,3 +141,14 @@ def test_build_with_word_lock_file_fails_and_keeps_the_previous_build(make_plan,
 )
 def test_slug(text: str, expected: str):
     assert slug(text) == expected
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_written_document_has_the_usual_permissions(tmp_path: Path):
+    previous_umask = os.umask(0o022)
+    try:
+        target = write_atomic(tmp_path / NAME, lambda handle: handle.write(b"new document"))
+    finally:
+        os.umask(previous_umask)
+
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)

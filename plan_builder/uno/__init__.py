@@ -1,0 +1,1 @@
+"""Scripts run by LibreOffice's own Python (python3-uno), not by plan-builder's interpreter."""
