@@ -29,9 +29,11 @@ from plan_builder import layout
 from plan_builder.docx_xml import (
     add_field,
     add_internal_link,
+    add_paragraph,
     begin_field,
     end_field,
     missing_styles,
+    set_style,
     set_update_fields_on_open,
 )
 from plan_builder.errors import TemplateError
@@ -140,9 +142,9 @@ def render_docx_template(
 
 def add_contents(document: Document) -> Any:
     """Start the contents page and return the paragraph where the TOC field goes."""
-    heading = document.add_paragraph("Contents", style="TOC Heading")
+    heading = add_paragraph(document, "Contents", "TOC Heading")
     heading.paragraph_format.page_break_before = True
-    return document.add_paragraph(style="TOC 1")
+    return add_paragraph(document, style="TOC 1")
 
 
 def fill_contents(
@@ -160,7 +162,7 @@ def fill_contents(
             new = document.add_paragraph()
             paragraph._p.addnext(new._p)
             paragraph = new
-        paragraph.style = document.styles[f"TOC {entry.level}"]
+        set_style(paragraph, f"TOC {entry.level}")
         link = add_internal_link(paragraph, entry.bookmark)
         # Build the entry's runs in the paragraph, then move them inside the link.
         start = len(paragraph._p)
@@ -195,12 +197,12 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         section.footer.is_linked_to_previous = False
         header = section.header.paragraphs[0]
         header.text = ""
-        header.style = document.styles["Header"]
+        set_style(header, "Header")
         _only_right_tab(header, document.styles["Header"], width)
         header.add_run(f"{left_header}\t{right_header}")
         footer = section.footer.paragraphs[0]
         footer.text = ""
-        footer.style = document.styles["Footer"]
+        set_style(footer, "Footer")
         _only_right_tab(footer, document.styles["Footer"], width)
         footer.add_run(f"{footer_left}\tPage ")
         add_field(footer, "PAGE", "1")

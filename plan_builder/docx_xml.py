@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -120,7 +119,7 @@ def add_hyperlink(paragraph: Paragraph, url: str, text: str, style: str = "Hyper
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel_id)
     run = paragraph.add_run(text)
-    run.style = paragraph.part.document.styles[style]
+    run._r.style = style_id(paragraph.part, style)
     link.append(run._r)
     paragraph._p.append(link)
 
@@ -210,11 +209,6 @@ def missing_styles(document: Document, names: list[str]) -> list[str]:
     return [name for name in names if name not in defined]
 
 
-def style_id(document: Document, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str:
-    """Return the style id for the style called `name`."""
-    return str(document.styles[name].style_id)
-
-
 def set_update_fields_on_open(document: Document) -> None:
     """Ask Word to refresh fields (contents, page numbers) when the document is opened."""
     settings = document.settings.element
@@ -237,3 +231,31 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
+
+
+def style_id(part: object, name: str) -> str:
+    """The id of the style called `name`, looked up once per document.
+
+    python-docx resolves a style name by scanning every style on each assignment,
+    which dominated build time; the ids of a document's styles never change while
+    it is built, so they are cached on its document part.
+    """
+    main = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
+    cache: dict[str, str] | None = getattr(main, "_plan_builder_style_ids", None)
+    if cache is None:
+        cache = {style.name: style.style_id for style in main.document.styles}
+        main._plan_builder_style_ids = cache
+    return cache[name]
+
+
+def set_style(paragraph: Paragraph, name: str) -> None:
+    """Give `paragraph` the paragraph style `name` (fast path of `paragraph.style = ...`)."""
+    paragraph._p.style = style_id(paragraph.part, name)
+
+
+def add_paragraph(document: Document, text: str = "", style: str | None = None) -> Paragraph:
+    """`document.add_paragraph(text, style)` without python-docx's slow style lookup."""
+    paragraph = document.add_paragraph(text)
+    if style is not None and style != "Normal":
+        set_style(paragraph, style)
+    return paragraph

@@ -26,13 +26,16 @@ from plan_builder.docx_xml import (
     add_bookmark,
     add_field,
     add_hyperlink,
+    add_paragraph,
     mark_header_row,
     restart_numbering,
     set_alt_text,
     set_column_widths,
     set_paragraph_numbering,
+    set_style,
     set_table_width_full,
     shade_cell,
+    style_id,
 )
 from plan_builder.errors import SectionError
 from plan_builder.pending import placeholder_text
@@ -124,7 +127,7 @@ def parse_markdown(text: str) -> ET.Element:
 
 def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:
     """Add a heading with a bookmark so the contents page can link to it."""
-    paragraph = ctx.document.add_paragraph(text, style=f"Heading {level}")
+    paragraph = add_paragraph(ctx.document, text, f"Heading {level}")
     bookmark = ctx.next_bookmark()
     add_bookmark(paragraph, bookmark, ctx.bookmark_count)
     if in_toc and level <= 3:
@@ -148,7 +151,7 @@ def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
     else:
         ctx.table_count += 1
         number = ctx.table_count
-    paragraph = ctx.document.add_paragraph(style="Caption")
+    paragraph = add_paragraph(ctx.document, style="Caption")
     paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run(f"{kind} ")
     add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
@@ -283,7 +286,7 @@ def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = Fal
     style = base if depth == 0 else f"{base} 2"
     num_id = restart_numbering(ctx.document, style) if ordered else None
     for item in element.findall("li"):
-        paragraph = ctx.document.add_paragraph(style="Quote" if quote else style)
+        paragraph = add_paragraph(ctx.document, style="Quote" if quote else style)
         if quote:
             paragraph.add_run("– ")
         elif num_id is not None:
@@ -367,13 +370,13 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     """
     document = ctx.document
     table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles[layout.TABLE_STYLE]
+    table._tbl.tblStyle_val = style_id(table.part, layout.TABLE_STYLE)
     set_table_width_full(table._tbl)
     row = table.rows[0]
     mark_header_row(row)
     for cell, text in zip(row.cells, headers, strict=True):
         paragraph = cell.paragraphs[0]
-        paragraph.style = document.styles[layout.TABLE_TEXT_STYLE]
+        set_style(paragraph, layout.TABLE_TEXT_STYLE)
         run = paragraph.add_run(text)
         run.bold = True
         run.font.color.rgb = RGBColor.from_string(layout.HEADER_TEXT)
@@ -384,9 +387,8 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
 def add_body_row(table: Table) -> list[_Cell]:
     """Add a body row whose cells use the table text style, and return its cells."""
     row = table.add_row()
-    style = table.part.document.styles[layout.TABLE_TEXT_STYLE]
     for cell in row.cells:
-        cell.paragraphs[0].style = style
+        set_style(cell.paragraphs[0], layout.TABLE_TEXT_STYLE)
     return list(row.cells)
 
 
@@ -425,7 +427,7 @@ def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote
             _heading(ctx, element, state)
         elif tag == "p":
             if quote:
-                paragraph = ctx.document.add_paragraph(style="Quote")
+                paragraph = add_paragraph(ctx.document, style="Quote")
                 render_inline(ctx, paragraph, element)
             else:
                 _paragraph(ctx, element)

@@ -15,7 +15,7 @@ from docx.shared import RGBColor
 
 from plan_builder.charts import chart_alt_text, render_chart
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import set_alt_text, shade_cell
+from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
 from plan_builder.errors import SectionError
 from plan_builder.figures import Figure, Rag
 from plan_builder.formatting import format_figure
@@ -66,7 +66,7 @@ def _write(cell: _Cell, text: str, *, right: bool = False) -> None:
 
 
 def _note(ctx: RenderContext, text: str) -> None:
-    paragraph = ctx.document.add_paragraph(style="Caption")
+    paragraph = add_paragraph(ctx.document, style="Caption")
     run = paragraph.add_run(text)
     run.bold = False
 

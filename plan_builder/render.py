@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan_builder import document as doc_ops
 from plan_builder.config import Plan, Signatory, Status
+from plan_builder.docx_xml import add_paragraph
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import (
     Directive,
@@ -111,7 +112,7 @@ def signoff_context(plan: Plan) -> dict[str, Any]:
 
 def add_outstanding(ctx: RenderContext, outstanding: list[PendingItem]) -> None:
     """A page after the contents listing the data this draft is still waiting for."""
-    heading = ctx.document.add_paragraph("Outstanding data", style="TOC Heading")
+    heading = add_paragraph(ctx.document, "Outstanding data", "TOC Heading")
     heading.paragraph_format.page_break_before = True
     ctx.document.add_paragraph(
         "This draft is waiting for the data below. Wherever a figure depends on it, the text shows "

@@ -20,7 +20,7 @@ from pydantic import Field, field_validator
 
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import set_alt_text, shade_cell
+from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
@@ -308,7 +308,7 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
         cells[7].paragraphs[0].add_run(long_date(entry.review))
     fit_columns(ctx, table, [5, 38, 14, 11, 32, 30, 11, 11])
     bands = ", ".join(f"{b.rating} up to {b.up_to}" for b in register.bands)
-    note = ctx.document.add_paragraph(style="Caption")
+    note = add_paragraph(ctx.document, style="Caption")
     note.add_run(
         f"Scores are impact x likelihood on a {register.scale}-point scale where {register.scale} is the highest; "
         f"ratings: {bands}."

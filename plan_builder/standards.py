@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from plan_builder.config import Plan
+from plan_builder.docx_xml import add_paragraph
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import (
@@ -151,7 +152,7 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
         cells[1].paragraphs[0].add_run(entry.operational.text)
         cells[2].paragraphs[0].add_run(entry.strategic.text)
     fit_columns(ctx, table, [34, 24, 24])
-    scale = ctx.document.add_paragraph(style="Caption")
+    scale = add_paragraph(ctx.document, style="Caption")
     scale.add_run(f"Grades on the scale: {', '.join(data.scale)}.").bold = False
     for entry in assessment.standards:
         add_heading(ctx, STANDARDS[entry.standard], 3, in_toc=False)
@@ -160,14 +161,14 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
         if entry.existing_priorities:
             ctx.document.add_paragraph().add_run("Progress on existing priorities").bold = True
             for item in entry.existing_priorities:
-                paragraph = ctx.document.add_paragraph(style="List Bullet")
+                paragraph = add_paragraph(ctx.document, style="List Bullet")
                 paragraph.add_run(item.priority).bold = True
                 if item.progress:
                     paragraph.add_run(f": {item.progress}")
         if entry.new_priorities:
             ctx.document.add_paragraph().add_run("New priorities").bold = True
             for text in entry.new_priorities:
-                ctx.document.add_paragraph(text, style="List Bullet")
+                add_paragraph(ctx.document, text, "List Bullet")
 
 
 def standards_directives(assessment: StandardsAssessment, plan: Plan) -> dict[str, Directive]:

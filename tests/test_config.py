@@ -33,14 +33,14 @@ def test_the_tiny_plan_loads_with_its_defaults(make_plan):
 def test_yaml_syntax_error_names_the_line(build_fails):
     build_fails(
         {"plan.yaml": plan_yaml(PLAN_YAML.replace("status: draft", "status: draft: final"))},
-        "plan.yaml:12: YAML syntax error: mapping values are not allowed here",
+        "plan.yaml:12: YAML syntax error: mapping values are not allowed in this context",
     )
 
 
 def test_unclosed_bracket_is_a_syntax_error_at_the_line_where_it_is_found(build_fails):
     build_fails(
         {"plan.yaml": plan_yaml(PLAN_YAML.replace("[Testford Borough Council]", "[Testford Borough Council"))},
-        "plan.yaml:5: YAML syntax error: expected ',' or ']', but got ':'",
+        "plan.yaml:5: YAML syntax error: did not find expected ',' or ']'",
     )
 
 

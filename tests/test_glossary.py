@@ -226,7 +226,7 @@ def test_missing_file(tmp_path, plan):
 
 def test_yaml_syntax_error(write_glossary):
     assert errors_of(write_glossary, "terms:\n  - {term: JDMP, definition: [unclosed\n") == [
-        "data/glossary.yaml:3: YAML syntax error: expected ',' or ']', but got '<stream end>'"
+        "data/glossary.yaml:3: YAML syntax error: did not find expected ',' or ']'"
     ]
 
 

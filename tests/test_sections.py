@@ -45,7 +45,7 @@ def test_split_front_matter_counts_body_line_after_a_longer_header():
 def test_malformed_front_matter_yaml(build_fails):
     build_fails(
         {CHILD_FIRST: "---\nheading: child-first\ntitle: Child First: our approach\n---\nBody\n"},
-        f"{CHILD_FIRST}:3: YAML syntax error: mapping values are not allowed here",
+        f"{CHILD_FIRST}:3: YAML syntax error: mapping values are not allowed in this context",
     )
 
 
