@@ -78,6 +78,8 @@ class RenderContext:
     warnings: list[str] = field(default_factory=list)
     text_width: Emu = layout.TEXT_WIDTH
     landscape: bool = False
+    cache_dir: Path | None = None
+    """Where rendered charts are cached (None: no cache)."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""

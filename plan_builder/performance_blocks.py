@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import RGBColor
 
-from plan_builder.charts import chart_alt_text, render_chart
+from plan_builder.charts import chart_alt_text, chart_png
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
 from plan_builder.errors import SectionError
@@ -137,7 +137,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     figure_number = ctx.figure_count
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = paragraph.add_run().add_picture(io.BytesIO(render_chart(series)), width=ctx.text_width)
+    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(series, ctx.cache_dir)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)
     if series.measure.basis:
         _note(

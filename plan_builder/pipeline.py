@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plan_builder.cache import cache_dir_for
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.document import set_contents_pages
 from plan_builder.errors import ConfigError, SectionError
@@ -186,9 +187,12 @@ def build(plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False) 
     directives.update(structured.directives)
     for heading, blocks in structured.automatic.items():
         automatic.setdefault(heading, []).extend(blocks)
-    document, ctx = render_plan(plan, rendered, env, directives, automatic, performance.pending)
+    output_folder = output_dir or plan_dir / "output"
+    document, ctx = render_plan(
+        plan, rendered, env, directives, automatic, performance.pending, cache_dir_for(output_folder)
+    )
 
-    target = (output_dir or plan_dir / "output") / output_name(plan)
+    target = output_folder / output_name(plan)
     pdf_path = None
     if pdf:
         pdf_path = target.with_suffix(".pdf")

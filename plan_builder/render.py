@@ -134,6 +134,7 @@ def render_plan(
     directives: dict[str, Directive],
     automatic: dict[str, list[str]],
     outstanding: list[PendingItem] | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[Document, RenderContext]:
     """Build the whole document in memory.
 
@@ -144,7 +145,7 @@ def render_plan(
     manifest = plan.manifest
     template_path = plan.path(manifest.template)
     document = doc_ops.open_template(template_path, Path(manifest.template))
-    ctx = RenderContext(document=document, plan_root=plan.root, directives=dict(directives))
+    ctx = RenderContext(document=document, plan_root=plan.root, directives=dict(directives), cache_dir=cache_dir)
 
     def signoff(ctx: RenderContext, argument: str, where: str) -> None:
         doc_ops.render_docx_template(

@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import RGBColor
 from pydantic import Field, field_validator
 
+from plan_builder.cache import cached_image, image_key
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
@@ -246,6 +247,16 @@ def render_heat_map(register: RiskRegister) -> bytes:
         plt.close(figure)
 
 
+def heat_map_key(register: RiskRegister) -> str:
+    """Cache key: the grid, the bands and where each risk sits."""
+    payload = {
+        "scale": register.scale,
+        "bands": [(b.up_to, b.colour) for b in register.bands],
+        "risks": [(r.ref, r.residual.likelihood, r.residual.impact) for r in register.risks],
+    }
+    return image_key("risk-heat-map", payload)
+
+
 def heat_map_alt_text(register: RiskRegister) -> str:
     """Describe the heat map: the grid and where each risk sits after controls."""
     scale = register.scale
@@ -317,7 +328,8 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
     add_caption(ctx, "Figure", "Risk heat map: residual risks after controls")
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = paragraph.add_run().add_picture(io.BytesIO(render_heat_map(register)), width=int(ctx.text_width * 0.7))
+    png = cached_image(ctx.cache_dir, heat_map_key(register), lambda: render_heat_map(register))
+    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=int(ctx.text_width * 0.7))
     set_alt_text(shape, heat_map_alt_text(register), "Risk heat map")
 
 

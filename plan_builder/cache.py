@@ -1,0 +1,69 @@
+"""A content-addressed cache for rendered images (charts, heat maps).
+
+An image's key is a hash of everything that decides its pixels: its data, its
+style constants, plan-builder's version and matplotlib's. A hit skips matplotlib
+entirely (not even imported), which is most of a rebuild's time. The cache lives
+in `output/.cache` unless PLAN_BUILDER_CACHE_DIR names another folder; deleting
+it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from plan_builder import __version__
+
+CACHE_ENV = "PLAN_BUILDER_CACHE_DIR"
+
+
+def cache_dir_for(output_dir: Path) -> Path:
+    """The cache folder: $PLAN_BUILDER_CACHE_DIR, or `.cache` inside the output folder."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else output_dir / ".cache"
+
+
+@lru_cache(maxsize=1)
+def _renderer_versions() -> str:
+    try:
+        matplotlib = metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        matplotlib = "none"
+    return f"plan-builder {__version__}; matplotlib {matplotlib}"
+
+
+def image_key(kind: str, payload: Any) -> str:
+    """A stable hash of an image's kind, inputs and the renderer versions."""
+    text = json.dumps([kind, _renderer_versions(), payload], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_image(cache_dir: Path | None, key: str, render: Callable[[], bytes]) -> bytes:
+    """Return the cached PNG for `key`, rendering and storing it on a miss.
+
+    Cache problems (a read-only folder, a full disk) never fail a build: the image
+    is rendered and returned, just not stored.
+    """
+    if cache_dir is None:
+        return render()
+    path = cache_dir / key[:2] / f"{key}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = render()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".partial") as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
+    return data
