@@ -170,6 +170,15 @@ class Structured(StrictModel):
     glossary: str | None = None
 
 
+class VersionEntry(StrictModel):
+    """One row of the document-control (version history) table."""
+
+    version: str = Field(min_length=1)
+    date: dt.date
+    author: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+
+
 class SectionEntry(StrictModel):
     """One entry of the ordered section list."""
 
@@ -196,7 +205,7 @@ class Manifest(StrictModel):
     """YJB section list to follow, e.g. '2023-24'. Defaults to the newest list not after `period`."""
     board: Board
     status: Status = Status.DRAFT
-    version: str = "0.1"
+    version: str = Field(default="0.1", pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
     as_of: dt.date
     """The date the plan speaks from; every date in the document derives from it, not the clock."""
     language: str = "en-GB"
@@ -211,6 +220,10 @@ class Manifest(StrictModel):
     """Heading levels listed on the contents page (1: sections only)."""
     number_headings: bool = True
     """Number section headings ('3. Child First', '3.1 ...') as YJB plans do."""
+    document_control: list[VersionEntry] = Field(default_factory=list)
+    """Version history shown in a document-control table after the contents page."""
+    changes_page: bool = False
+    """Drafts only: add a 'Changes since version N' page comparing with the last build of another version."""
     performance: Performance | None = None
     structured: Structured = Field(default_factory=Structured)
     sections: list[SectionEntry] = Field(min_length=1)

@@ -98,6 +98,17 @@ class Figure:
     def __html__(self) -> str:
         return self.display
 
+    def summary(self) -> dict[str, Any]:
+        """The fields a build manifest keeps, enough to say what changed."""
+        return {
+            "value": self.value,
+            "display": self.display,
+            "unit": self.unit.value,
+            "period": self.period,
+            "rag": self.rag.value if self.rag else None,
+            "direction": self.direction,
+        }
+
     def to_json(self) -> dict[str, Any]:
         """The figure as the documented JSON object."""
         return {

@@ -98,6 +98,16 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+def last_of_other_version(output_dir: Path, version: str) -> dict[str, Any] | None:
+    """The newest build manifest in `output_dir/manifests/` whose version differs from `version`."""
+    folder = output_dir / MANIFEST_FOLDER
+    if not folder.is_dir():
+        return None
+    manifests = [read_manifest(p) for p in folder.glob("*.json")]
+    others = [m for m in manifests if str(m.get("plan", {}).get("version")) != version]
+    return max(others, key=lambda m: m["built_at"]) if others else None
+
+
 def last_two_manifests(output_dir: Path) -> tuple[Path, Path]:
     """The two most recent manifests in `output_dir/manifests/`, oldest first."""
     folder = output_dir / MANIFEST_FOLDER
@@ -115,6 +125,7 @@ class ChangeSummary:
 
     old_label: str
     new_label: str
+    old_version: str = "?"
     figures: list[tuple[str, str, str]] = field(default_factory=list)
     """(figure id, old display, new display)."""
     sections: list[str] = field(default_factory=list)
@@ -158,7 +169,7 @@ def _label(manifest: dict[str, Any]) -> str:
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> ChangeSummary:
     """Compare two manifests."""
-    summary = ChangeSummary(_label(old), _label(new))
+    summary = ChangeSummary(_label(old), _label(new), str(old.get("plan", {}).get("version", "?")))
     old_figures, new_figures = old.get("figures", {}), new.get("figures", {})
     for ident in sorted(set(old_figures) | set(new_figures)):
         before, after = old_figures.get(ident), new_figures.get(ident)

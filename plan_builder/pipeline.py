@@ -12,26 +12,37 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from plan_builder.cache import cache_dir_for
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.document import set_contents_pages
-from plan_builder.errors import ConfigError, SectionError
+from plan_builder.errors import ConfigError, OutputError, SectionError
 from plan_builder.figures import Figure
 from plan_builder.formatting import FILTERS
 from plan_builder.kpis import stated_mismatch
-from plan_builder.manifest import ChangeSummary, compare, make_manifest, read_manifest, write_manifest
+from plan_builder.manifest import (
+    ChangeSummary,
+    compare,
+    last_of_other_version,
+    make_manifest,
+    read_manifest,
+    write_manifest,
+)
 from plan_builder.metrics import PerformanceResult
 from plan_builder.narrative import make_environment, render_text
 from plan_builder.pdf import refresh_and_export
 from plan_builder.pending import PendingItem
-from plan_builder.performance import compute_performance, figure_namespace, load_performance_data
+from plan_builder.performance import PerformanceData, compute_performance, figure_namespace, load_performance_data
 from plan_builder.performance_blocks import performance_directives
-from plan_builder.render import RenderedSection, render_plan
+from plan_builder.render import RenderedPlan, RenderedSection, appendix_file_name, document_stem, render_plan
 from plan_builder.sections import Section, load_section
 from plan_builder.structure import Structure, check_order, load_structure
-from plan_builder.structured import load_structured
-from plan_builder.write import slug, write_atomic
+from plan_builder.structured import Directive, StructuredParts, load_structured
+from plan_builder.write import write_atomic
 
 
 @dataclass
@@ -40,6 +51,7 @@ class BuildResult:
 
     path: Path
     pdf: Path | None
+    appendix_documents: list[Path]
     sections: int
     appendices: int
     tables: int
@@ -143,94 +155,77 @@ def check_outstanding(plan: Plan, pending: list[PendingItem]) -> None:
         )
 
 
-def output_name(plan: Plan) -> str:
-    """'<service-slug>-<period>-<status>.docx'."""
-    manifest = plan.manifest
-    return f"{slug(manifest.service.name)}-{manifest.period}-{manifest.status.value}.docx"
+@dataclass
+class Inputs:
+    """Everything read from the plan folder, validated."""
+
+    sections: list[Section]
+    structured: StructuredParts
+    data: PerformanceData | None
+    warnings: list[str]
 
 
-def build(plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False) -> BuildResult:
-    """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`); with `pdf`, a PDF too."""
-    plan = load_plan(plan_dir)
+@dataclass
+class Computed:
+    """Figures computed and section text merged with them."""
+
+    performance: PerformanceResult
+    rendered: list[RenderedSection]
+    env: ImmutableSandboxedEnvironment
+    warnings: list[str]
+
+
+def load_inputs(plan: Plan) -> Inputs:
+    """Load and validate: structure, sections, structured YAML parts, performance data."""
     structure = load_structure(
         plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
     )
     sections = load_sections(plan, structure)
     warnings = validate_structure(plan, structure, sections)
-
     structured = load_structured(plan)
-    warnings += structured.warnings
-    data = load_performance_data(plan)
-    performance = compute_performance(plan, data) if data else PerformanceResult()
-    warnings += performance.warnings
-    check_outstanding(plan, performance.pending)
-    warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
+    return Inputs(sections, structured, load_performance_data(plan), warnings + structured.warnings)
 
+
+def compute(plan: Plan, inputs: Inputs) -> Computed:
+    """Compute every figure and merge the figures into the section text."""
+    performance = compute_performance(plan, inputs.data) if inputs.data else PerformanceResult()
+    check_outstanding(plan, performance.pending)
+    warnings = list(performance.warnings)
+    warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
     mismatches: list[tuple[Figure, float]] = []
     env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
     context: dict[str, object] = dict(figure_namespace(performance))
     rendered = []
-    for section in sections:
+    for section in inputs.sections:
         text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
-        warnings += [
-            f"{where_stated(section, value)}: {stated_mismatch(figure, value)}" for figure, value in mismatches
-        ]
+        warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
         mismatches.clear()
         rendered.append(RenderedSection(section, text))
-    glossary = structured.parts.get("glossary")
+    glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
         from plan_builder.glossary import undefined_abbreviations
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
-    directives = performance_directives(performance) if data else {}
-    automatic = {"performance": ["performance-summary", "chart", "kpi-table"]} if data else {}
-    directives.update(structured.directives)
-    for heading, blocks in structured.automatic.items():
-        automatic.setdefault(heading, []).extend(blocks)
-    output_folder = output_dir or plan_dir / "output"
-    document, ctx = render_plan(
-        plan, rendered, env, directives, automatic, performance.pending, cache_dir_for(output_folder)
-    )
-
-    target = output_folder / output_name(plan)
-    pdf_path = None
-    if pdf:
-        pdf_path = target.with_suffix(".pdf")
-        with tempfile.TemporaryDirectory(prefix="plan-builder-") as folder:
-            draft, exported = Path(folder) / target.name, Path(folder) / pdf_path.name
-            document.save(str(draft))
-            refreshed = refresh_and_export(draft, exported, [entry.bookmark for entry in ctx.toc])
-            set_contents_pages(document, refreshed.pages)
-            write_atomic(pdf_path, lambda handle: handle.write(exported.read_bytes()))
-    write_atomic(target, lambda handle: document.save(handle))
-    changes = record_build(plan, target, pdf_path, rendered, performance, warnings + ctx.warnings)
-    words = sum(len(r.text.split()) for r in rendered)
-    return BuildResult(
-        path=target,
-        pdf=pdf_path,
-        sections=sum(1 for s in sections if not s.is_appendix),
-        appendices=sum(1 for s in sections if s.is_appendix),
-        tables=len(document.tables),
-        figures=len(document.inline_shapes),
-        words=words,
-        warnings=warnings + ctx.warnings,
-        changes=changes,
-    )
+    return Computed(performance, rendered, env, warnings)
 
 
-def record_build(
-    plan: Plan,
-    target: Path,
-    pdf_path: Path | None,
-    rendered: list[RenderedSection],
-    performance: PerformanceResult,
-    warnings: list[str],
-) -> ChangeSummary | None:
-    """Write the build manifest and compare it with the previous build of the same document."""
+def blocks(inputs: Inputs, computed: Computed) -> tuple[dict[str, Directive], dict[str, list[str]]]:
+    """Block renderers by name, and which blocks each YJB section gets automatically."""
+    directives: dict[str, Directive] = {}
+    automatic: dict[str, list[str]] = {}
+    if inputs.data is not None:
+        directives.update(performance_directives(computed.performance))
+        automatic["performance"] = ["performance-summary", "chart", "kpi-table"]
+    directives.update(inputs.structured.directives)
+    for heading, names in inputs.structured.automatic.items():
+        automatic.setdefault(heading, []).extend(names)
+    return directives, automatic
+
+
+def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
+    """The build manifest for this build (written after the documents)."""
     manifest = plan.manifest
-    previous_path = target.with_suffix(".json")
-    previous = read_manifest(previous_path) if previous_path.exists() else None
-    record = make_manifest(
+    return make_manifest(
         plan_root=plan.root,
         plan={
             "service": manifest.service.name,
@@ -239,20 +234,99 @@ def record_build(
             "version": manifest.version,
             "as_of": manifest.as_of.isoformat(),
         },
-        document=target.name,
-        pdf=pdf_path.name if pdf_path else None,
-        sections={r.section.path.as_posix(): r.text for r in rendered},
-        figures={
-            ident: {
-                k: v
-                for k, v in figure.to_json().items()
-                if k in ("value", "display", "unit", "period", "rag", "direction")
-            }
-            for ident, figure in performance.figures.items()
-        },
-        warnings=warnings,
+        document=document_name,
+        pdf=None,
+        sections={r.section.path.as_posix(): r.text for r in computed.rendered},
+        figures={ident: figure.summary() for ident, figure in computed.performance.figures.items()},
+        warnings=computed.warnings,
         extra_inputs=[],
         built_at=dt.datetime.now().astimezone(),
     )
+
+
+def check_not_final(path: Path) -> None:
+    """A final version is never overwritten: a change needs a new version number."""
+    if path.exists():
+        raise OutputError(
+            f"{path}: this final version already exists and is never overwritten; "
+            "set a new version in plan.yaml (version:) to build again"
+        )
+
+
+def write_outputs(
+    plan: Plan, rendered_plan: RenderedPlan, folder: Path, *, pdf: bool
+) -> tuple[Path, Path | None, list[Path]]:
+    """Write the plan, its separate appendices and (optionally) the PDF, each atomically."""
+    stem = document_stem(plan)
+    target = folder / f"{stem}.docx"
+    final = plan.manifest.status is Status.FINAL
+    appendix_paths = [folder / appendix_file_name(plan, number) for number, _, _ in rendered_plan.appendices]
+    if final:
+        for path in [target, *appendix_paths]:
+            check_not_final(path)
+    document = rendered_plan.document
+    pdf_path = None
+    if pdf:
+        pdf_path = target.with_suffix(".pdf")
+        with tempfile.TemporaryDirectory(prefix="plan-builder-") as scratch:
+            draft, exported = Path(scratch) / target.name, Path(scratch) / pdf_path.name
+            document.save(str(draft))
+            refreshed = refresh_and_export(draft, exported, [entry.bookmark for entry in rendered_plan.ctx.toc])
+            set_contents_pages(document, refreshed.pages)
+            write_atomic(pdf_path, lambda handle: handle.write(exported.read_bytes()))
+    for path, (_, _, appendix) in zip(appendix_paths, rendered_plan.appendices, strict=True):
+        write_atomic(path, appendix.save)
+    write_atomic(target, document.save)
+    return target, pdf_path, appendix_paths
+
+
+def build(plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False) -> BuildResult:
+    """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`); with `pdf`, a PDF too."""
+    plan = load_plan(plan_dir)
+    inputs = load_inputs(plan)
+    computed = compute(plan, inputs)
+    folder = output_dir or plan_dir / "output"
+    record = build_record(plan, computed, f"{document_stem(plan)}.docx")
+    directives, automatic = blocks(inputs, computed)
+    rendered_plan = render_plan(
+        plan,
+        computed.rendered,
+        computed.env,
+        directives,
+        automatic,
+        outstanding=computed.performance.pending,
+        changes=changes_since_other_version(plan, folder, record),
+        cache_dir=cache_dir_for(folder),
+    )
+    target, pdf_path, appendix_paths = write_outputs(plan, rendered_plan, folder, pdf=pdf)
+    warnings = inputs.warnings + computed.warnings + rendered_plan.ctx.warnings
+    changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
+    document = rendered_plan.document
+    return BuildResult(
+        path=target,
+        pdf=pdf_path,
+        appendix_documents=appendix_paths,
+        sections=sum(1 for s in inputs.sections if not s.is_appendix),
+        appendices=sum(1 for s in inputs.sections if s.is_appendix),
+        tables=len(document.tables),
+        figures=len(document.inline_shapes),
+        words=sum(len(r.text.split()) for r in computed.rendered),
+        warnings=warnings,
+        changes=changes,
+    )
+
+
+def changes_since_other_version(plan: Plan, folder: Path, record: dict[str, Any]) -> ChangeSummary | None:
+    """For a draft's 'Changes since version N' page: compare with the last build of another version."""
+    if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
+        return None
+    previous = last_of_other_version(folder, plan.manifest.version)
+    return compare(previous, record) if previous else None
+
+
+def record_build(target: Path, record: dict[str, Any]) -> ChangeSummary | None:
+    """Write the build manifest and compare it with the previous build of the same document."""
+    previous_path = target.with_suffix(".json")
+    previous = read_manifest(previous_path) if previous_path.exists() else None
     write_manifest(record, target)
     return compare(previous, record) if previous else None

@@ -15,6 +15,7 @@ from plan_builder import document as doc_ops
 from plan_builder.config import Plan, Signatory, Status
 from plan_builder.docx_xml import add_paragraph
 from plan_builder.formatting import long_date
+from plan_builder.manifest import ChangeSummary
 from plan_builder.markdown_render import (
     Directive,
     RenderContext,
@@ -26,6 +27,7 @@ from plan_builder.markdown_render import (
 )
 from plan_builder.pending import PendingItem
 from plan_builder.watermark import add_watermark
+from plan_builder.write import slug
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -127,78 +129,50 @@ def add_outstanding(ctx: RenderContext, outstanding: list[PendingItem]) -> None:
     fit_columns(ctx, table)
 
 
-def render_plan(
-    plan: Plan,
-    sections: list[RenderedSection],
-    env: ImmutableSandboxedEnvironment,
-    directives: dict[str, Directive],
-    automatic: dict[str, list[str]],
-    outstanding: list[PendingItem] | None = None,
-    cache_dir: Path | None = None,
-) -> tuple[Document, RenderContext]:
-    """Build the whole document in memory.
+@dataclass
+class RenderedPlan:
+    """The plan document, its render context, and any appendices written as their own documents."""
 
-    `directives` maps block names ('::: risk-register') to renderers; `automatic`
-    maps a YJB heading id to the blocks placed at the end of that section when the
-    author has not placed a block of that name themselves (e.g. 'sign-off' -> ['signoff']).
-    """
+    document: Document
+    ctx: RenderContext
+    appendices: list[tuple[int, Section, Document]]
+    """(appendix number, section, document) for appendices with `separate_document: true`."""
+
+
+def _section_title(section: Section, counters: dict[str, int], number_headings: bool) -> tuple[str, str]:
+    """The Heading 1 text and the prefix for its sub-headings ('3'), counting as it goes."""
+    if section.is_appendix:
+        counters["appendix"] += 1
+        return f"Appendix {counters['appendix']}: {section.title}", ""
+    if section.numbered and number_headings:
+        counters["section"] += 1
+        return f"{counters['section']}. {section.title}", str(counters["section"])
+    return section.title, ""
+
+
+def _render_body(
+    ctx: RenderContext, rendered: RenderedSection, sub_number: str, automatic: dict[str, list[str]], placed: set[str]
+) -> None:
+    """Render a section's Markdown, then any automatic blocks its author did not place."""
+    section = rendered.section
+    before = set(ctx.used_directives)
+    ctx.used_directives.clear()
+    render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
+    for block in automatic.get(section.heading_id, []):
+        name, _, argument = block.partition(" ")
+        if name not in ctx.used_directives and name not in placed and name in ctx.directives:
+            ctx.directives[name](ctx, argument, str(section.path))
+            placed.add(name)
+    doc_ops.end_landscape(ctx)
+    ctx.used_directives |= before
+
+
+def _finish(ctx: RenderContext, plan: Plan, title: str, subject: str) -> None:
+    """Header, footer, watermark and properties: the same for the plan and separate appendices."""
     manifest = plan.manifest
-    template_path = plan.path(manifest.template)
-    document = doc_ops.open_template(template_path, Path(manifest.template))
-    ctx = RenderContext(document=document, plan_root=plan.root, directives=dict(directives), cache_dir=cache_dir)
-
-    def signoff(ctx: RenderContext, argument: str, where: str) -> None:
-        doc_ops.render_docx_template(
-            plan.path(manifest.signoff_template),
-            Path(manifest.signoff_template),
-            signoff_context(plan),
-            env,
-            ctx.document,
-        )
-
-    ctx.directives.setdefault("signoff", signoff)
-    ctx.directives.setdefault("landscape", lambda ctx, argument, where: doc_ops.begin_landscape(ctx))
-    ctx.directives.setdefault("portrait", lambda ctx, argument, where: doc_ops.end_landscape(ctx))
-    automatic = {"sign-off": ["signoff"], **automatic}
-
-    doc_ops.render_docx_template(
-        plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
-    )
-    contents = doc_ops.add_contents(document)
-    if outstanding and manifest.status is not Status.FINAL:
-        add_outstanding(ctx, outstanding)
-
-    number = 0
-    appendix = 0
-    placed: set[str] = set()  # automatic blocks already placed, so none appears twice
-    for rendered in sections:
-        section = rendered.section
-        if section.is_appendix:
-            appendix += 1
-            title = f"Appendix {appendix}: {section.title}"
-            sub_number = ""
-        elif section.numbered and manifest.number_headings:
-            number += 1
-            title = f"{number}. {section.title}"
-            sub_number = str(number)
-        else:
-            title = section.title
-            sub_number = ""
-        add_heading(ctx, title, 1)
-        before = set(ctx.used_directives)
-        ctx.used_directives.clear()
-        render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
-        for block in automatic.get(section.heading_id, []):
-            name, _, argument = block.partition(" ")
-            if name not in ctx.used_directives and name not in placed and name in ctx.directives:
-                ctx.directives[name](ctx, argument, str(section.path))
-                placed.add(name)
-        doc_ops.end_landscape(ctx)
-        ctx.used_directives |= before
-
+    document = ctx.document
     doc_ops.space_after_tables(document)
     doc_ops.avoid_double_page_breaks(document)
-    doc_ops.fill_contents(document, contents, ctx.toc, {}, manifest.contents_levels)
     doc_ops.set_header_footer(
         document,
         manifest.service.header_name,
@@ -209,8 +183,8 @@ def render_plan(
         add_watermark(document, manifest.status.label.upper())
     doc_ops.set_properties(
         document,
-        title=plan_title(plan),
-        subject=f"Youth Justice Plan {manifest.period}",
+        title=title,
+        subject=subject,
         author=manifest.service.name,
         keywords=f"youth justice plan; {manifest.period}; {manifest.service.name}",
         language=manifest.language,
@@ -218,4 +192,131 @@ def render_plan(
         version=manifest.version,
         status=manifest.status.label,
     )
-    return document, ctx
+
+
+def add_document_control(ctx: RenderContext, plan: Plan) -> None:
+    """The version history from the manifest, newest first."""
+    history = plan.manifest.document_control
+    if not history:
+        return
+    heading = add_paragraph(ctx.document, "Document control", "TOC Heading")
+    heading.paragraph_format.page_break_before = True
+    table = start_table(ctx, ["Version", "Date", "Author", "Summary of changes"])
+    for entry in sorted(history, key=lambda e: e.date, reverse=True):
+        cells = add_body_row(table)
+        for cell, text in zip(cells, (entry.version, long_date(entry.date), entry.author, entry.summary), strict=True):
+            cell.paragraphs[0].add_run(text)
+    fit_columns(ctx, table, [8, 12, 20, 50])
+
+
+def add_changes(ctx: RenderContext, changes: ChangeSummary) -> None:
+    """A 'Changes since version N' page for the board: figures, sections and data that changed."""
+    heading = add_paragraph(ctx.document, f"Changes since version {changes.old_version}", "TOC Heading")
+    heading.paragraph_format.page_break_before = True
+    if changes.empty:
+        add_paragraph(ctx.document, f"Nothing has changed since version {changes.old_version}.")
+        return
+    add_paragraph(
+        ctx.document,
+        f"Compared with version {changes.old_version}, {len(changes.figures)} figures, "
+        f"{len(changes.sections)} sections and {len(changes.inputs)} input files have changed.",
+    )
+    if changes.figures:
+        table = start_table(ctx, ["Figure", f"Version {changes.old_version}", "Now"])
+        for ident, old, new in changes.figures:
+            cells = add_body_row(table)
+            for cell, text in zip(cells, (ident, old, new), strict=True):
+                cell.paragraphs[0].add_run(text)
+        fit_columns(ctx, table, [40, 15, 15])
+    for label, names in (("Sections whose text changed", changes.sections), ("Input files changed", changes.inputs)):
+        if names:
+            add_paragraph(ctx.document).add_run(label).bold = True
+            for name in names:
+                add_paragraph(ctx.document, name, "List Bullet")
+
+
+def render_plan(
+    plan: Plan,
+    sections: list[RenderedSection],
+    env: ImmutableSandboxedEnvironment,
+    directives: dict[str, Directive],
+    automatic: dict[str, list[str]],
+    *,
+    outstanding: list[PendingItem] | None = None,
+    changes: ChangeSummary | None = None,
+    cache_dir: Path | None = None,
+) -> RenderedPlan:
+    """Build the whole document in memory (and separate appendix documents).
+
+    `directives` maps block names ('::: risk-register') to renderers; `automatic`
+    maps a YJB heading id to the blocks placed at the end of that section when the
+    author has not placed a block of that name themselves (e.g. 'sign-off' -> ['signoff']).
+    """
+    manifest = plan.manifest
+
+    def new_context() -> RenderContext:
+        document = doc_ops.open_template(plan.path(manifest.template), Path(manifest.template))
+        return RenderContext(document=document, plan_root=plan.root, directives=dict(directives), cache_dir=cache_dir)
+
+    def signoff(ctx: RenderContext, argument: str, where: str) -> None:
+        doc_ops.render_docx_template(
+            plan.path(manifest.signoff_template),
+            Path(manifest.signoff_template),
+            signoff_context(plan),
+            env,
+            ctx.document,
+        )
+
+    directives = {
+        "signoff": signoff,
+        "landscape": lambda ctx, argument, where: doc_ops.begin_landscape(ctx),
+        "portrait": lambda ctx, argument, where: doc_ops.end_landscape(ctx),
+        **directives,
+    }
+    automatic = {"sign-off": ["signoff"], **automatic}
+
+    ctx = new_context()
+    document = ctx.document
+    doc_ops.render_docx_template(
+        plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
+    )
+    contents = doc_ops.add_contents(document)
+    add_document_control(ctx, plan)
+    if changes is not None and manifest.status is not Status.FINAL:
+        add_changes(ctx, changes)
+    if outstanding and manifest.status is not Status.FINAL:
+        add_outstanding(ctx, outstanding)
+
+    counters = {"section": 0, "appendix": 0}
+    placed: set[str] = set()  # automatic blocks already placed, so none appears twice
+    separate: list[tuple[int, Section, Document]] = []
+    for rendered in sections:
+        section = rendered.section
+        title, sub_number = _section_title(section, counters, manifest.number_headings)
+        add_heading(ctx, title, 1)
+        if section.separate_document:
+            name = appendix_file_name(plan, counters["appendix"])
+            add_paragraph(document, f"This appendix is published as a separate document: {name}.")
+            own = new_context()
+            add_heading(own, title, 1)
+            _render_body(own, rendered, sub_number, automatic, placed)
+            _finish(own, plan, f"{plan_title(plan)}, {title}", f"Youth Justice Plan {manifest.period}, {title}")
+            separate.append((counters["appendix"], section, own.document))
+            continue
+        _render_body(ctx, rendered, sub_number, automatic, placed)
+
+    doc_ops.fill_contents(document, contents, ctx.toc, {}, manifest.contents_levels)
+    _finish(ctx, plan, plan_title(plan), f"Youth Justice Plan {manifest.period}")
+    return RenderedPlan(document=document, ctx=ctx, appendices=separate)
+
+
+def document_stem(plan: Plan) -> str:
+    """'<service-slug>-<period>-<status>', plus '-v<version>' for a final plan (never overwritten)."""
+    manifest = plan.manifest
+    stem = f"{slug(manifest.service.name)}-{manifest.period}-{manifest.status.value}"
+    return f"{stem}-v{manifest.version}" if manifest.status is Status.FINAL else stem
+
+
+def appendix_file_name(plan: Plan, number: int) -> str:
+    """File name of an appendix written as its own document."""
+    return f"{document_stem(plan)}-appendix-{number}.docx"

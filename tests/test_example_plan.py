@@ -317,7 +317,8 @@ def test_final_plan_signoff_shows_who_signed_and_when(tmp_path: Path):
 
     built = build_and_open(root, root / "output")
 
-    assert built.result.path.name == "testford-youth-justice-service-2025-26-final.docx"
+    # A final carries its version in the name, so it is never overwritten by a later build.
+    assert built.result.path.name == "testford-youth-justice-service-2025-26-final-v1.0.docx"
     assert table_rows(signoff_table(built.document))[1:] == [
         ["Alex Chair, Chair", "Testford Borough Council", "Signed", "24 June 2025"],
         ["Sam Police, Chief Superintendent", "Testford Police", "Not yet signed", "Not yet signed"],
