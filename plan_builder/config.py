@@ -273,6 +273,10 @@ class Plan(StrictModel):
         """Resolve a manifest path against the plan directory."""
         return self.root / relative
 
+    def display(self, relative: str) -> Path:
+        """How messages name a plan file: as the user would type it from where they ran the command."""
+        return self.root / relative
+
 
 def load_plan(root: Path) -> Plan:
     """Load and validate `plan.yaml` from the plan directory `root`."""

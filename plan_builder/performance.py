@@ -52,7 +52,7 @@ def load_performance_data(plan: Plan) -> PerformanceData | None:
     if config is None:
         return None
     datasets = {
-        name: load_dataset(name, plan.path(source.file), Path(source.file), source.sheet)
+        name: load_dataset(name, plan.path(source.file), plan.display(source.file), source.sheet)
         for name, source in config.datasets.items()
         if source.pending is None and source.file is not None
     }
@@ -70,7 +70,9 @@ def load_performance_data(plan: Plan) -> PerformanceData | None:
     local: list[LocalIndicator] = []
     local_doc = None
     if config.local_indicators:
-        local, local_doc = load_local_indicators(plan.path(config.local_indicators), Path(config.local_indicators))
+        local, local_doc = load_local_indicators(
+            plan.path(config.local_indicators), plan.display(config.local_indicators)
+        )
     return PerformanceData(datasets=datasets, local=local, local_doc=local_doc, pending=pending)
 
 

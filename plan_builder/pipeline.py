@@ -72,7 +72,7 @@ def load_sections(plan: Plan, structure: Structure) -> list[Section]:
             sections.append(
                 load_section(
                     plan.path(entry.file),
-                    Path(entry.file),
+                    plan.display(entry.file),
                     structure,
                     is_appendix=is_appendix,
                     separate_document=entry.separate_document,
@@ -83,14 +83,14 @@ def load_sections(plan: Plan, structure: Structure) -> list[Section]:
 
 
 def manifest_where(plan: Plan, key: tuple[str | int, ...]) -> str:
-    """'plan.yaml:LINE' for a manifest key, shown relative to the plan folder like section paths."""
-    return f"plan.yaml:{plan.source.line_of(key)}"
+    """'plan.yaml:LINE' for a manifest key (with the plan folder, as every other path in messages)."""
+    return plan.source.where(key)
 
 
 def _entry_key(plan: Plan, section: Section) -> tuple[str | int, ...]:
     for key, entries in (("sections", plan.manifest.sections), ("appendices", plan.manifest.appendices)):
         for index, entry in enumerate(entries):
-            if Path(entry.file) == section.path:
+            if plan.display(entry.file) == section.path:
                 return (key, index)
     return ("sections",)
 
@@ -236,12 +236,20 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         },
         document=document_name,
         pdf=None,
-        sections={r.section.path.as_posix(): r.text for r in computed.rendered},
+        sections={_relative(plan, r.section.path): r.text for r in computed.rendered},
         figures={ident: figure.summary() for ident, figure in computed.performance.figures.items()},
         warnings=computed.warnings,
         extra_inputs=[],
         built_at=dt.datetime.now().astimezone(),
     )
+
+
+def _relative(plan: Plan, path: Path) -> str:
+    """A plan file's path relative to the plan folder, as manifests record it."""
+    try:
+        return path.relative_to(plan.root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def check_not_final(path: Path) -> None:

@@ -79,7 +79,7 @@ def load_structured(plan: Plan) -> StructuredParts:
             continue
         module = importlib.import_module(module_name)
         path = plan.path(relative) if relative else None
-        display = Path(relative) if relative else None
+        display = plan.display(relative) if relative else None
         if path is not None and not path.is_file():
             raise ConfigError(
                 f"{plan.source.where(('structured', name))}: structured.{name}: file {relative} not found"

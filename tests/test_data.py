@@ -186,6 +186,6 @@ def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
     captured = capsys.readouterr()
     line = len(section.read_text().splitlines())
     assert (
-        f"warning: sections/09-performance.md:{line}: stated 6.65 for reoffending.annual.latest.per_reoffender "
+        f"warning: {plan / 'sections/09-performance.md'}:{line}: stated 6.65 for reoffending.annual.latest.per_reoffender "
         "(Reoffending (annual cohort): Reoffences per reoffender) but the data give 3.43 (reoffences 137, reoffenders 40)"
     ) in captured.err.splitlines()

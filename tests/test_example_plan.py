@@ -16,6 +16,7 @@ import pytest
 from conftest import (
     EXAMPLE_OUTPUT_NAME,
     PLAN_YAML,
+    REPO_ROOT,
     BuiltPlan,
     build_and_open,
     plan_yaml,
@@ -165,7 +166,8 @@ def test_build_result_counts(example_build: BuiltPlan):
     assert result.tables == len(example_build.document.tables)
     # The example plan has one action past its due date on purpose, to show the flag.
     assert result.warnings == [
-        "data/actions.yaml:76: action A11: overdue: due 30 April 2025, status 'May exceed original target date'"
+        f"{REPO_ROOT / 'data/actions.yaml'}:76: action A11: overdue: due 30 April 2025, "
+        "status 'May exceed original target date'"
     ]
 
 

@@ -1,0 +1,405 @@
+"""Narrative consistency: words and numbers in section text checked against the computed figures.
+
+Seed 000 headed a first-time-entrant rate that rose from 188 to 200 per 100,000
+"GREEN - Decrease -14.3%". Figures merged with `{{ ... }}` are always right, but
+the words around them, and numbers typed by hand, are not. Two checks run over
+the raw section text (before rendering), sentence by sentence:
+
+1. A direction word ('fell', 'rose', 'improved', 'worsened', ...) within `WINDOW`
+   words of a figure is compared with that figure's direction of travel.
+2. A number typed just after a figure's name ('an FTE rate of 200', 'frequency rate
+   of 1.12') is compared with the figure at the precision typed, half-up. A signed
+   number, or one after 'by', is a change; a name with a number also anchors check 1.
+
+Both lean towards silence, because a false alarm teaches authors to ignore the
+report: hedged words ('to reduce', 'did not fall'), comparisons ('higher than'),
+ties between figures, years, ranges ('10-17') and rate bases ('per 100,000') are
+skipped, and text in an `{% if %}` branch is checked only when its condition can be
+evaluated and holds (so 'rose' in a branch shown only when the figure rose is fine).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2.exceptions import TemplateError
+
+from plan_builder.figures import Figure, Unit
+from plan_builder.formatting import FILTERS, round_half_up
+from plan_builder.metrics import PerformanceResult
+from plan_builder.narrative import make_environment
+from plan_builder.performance import figure_namespace
+
+WINDOW = 8
+"""Most words between a direction word and the figure it is read as describing."""
+NUMBER_WINDOW = 6
+"""Most words between a figure's name and the number typed for it."""
+
+RISE, FALL, BETTER, WORSE = "rise", "fall", "better", "worse"
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_CLAIMS = {
+    RISE: _set("rose risen rise rises rising increased increase increases increasing grew grown"),
+    FALL: _set(
+        "fell fallen fall falls falling decreased decrease decreases declined decline reduced reduction dropped"
+    ),
+    BETTER: _set("improved improving improvement improvements"),
+    WORSE: _set("worsened worsening deteriorated deteriorating deterioration"),
+}
+DIRECTION_WORDS = {word: claim for claim, words in _CLAIMS.items() for word in words}
+COMPARATIVES = {"higher": RISE, "lower": FALL, "better": BETTER, "worse": WORSE, "up": RISE, "down": FALL}
+"""Directions only after a verb ('is higher', 'went up'; 'up from', 'down by'), never with 'than'."""
+_LEADS = _set("is was are were been be now remains remained slightly much far significantly went gone")
+_HEDGES = _set(
+    "will would could should may might must can cannot aim aims want wants expect expects expected target targets "
+    "plan plans planned ambition continue continues sustain keep if whether unless not no never hope seek"
+)
+_HEDGES_JUST_BEFORE = _set("to on at for towards")  # 'to reduce', 'focus on improving'
+_NOUN_HEADS = _set("plan plans board programme priority priorities team work action actions strategy group")
+CLAUSE_WORDS = _set("while whilst whereas but although though however")
+_CUES = dict.fromkeys(_set("national nationally england wales"), "national") | {"family": "family", "pcc": "pcc"}
+_CUES |= {"region": "region", "regional": "region"} | dict.fromkeys(
+    _set("previous previously earlier prior"), "previous"
+)
+_NOT_A_VALUE_AFTER = _set("per aged age ages kpi quarter q than around about approximately roughly nearly over under")
+_NOT_A_VALUE_BEFORE = _set("months month years year weeks days quarters of out in")
+_PEOPLE = _set("children child young people entrants reoffenders reoffences offences sentences cases victims")
+
+_COHORTS = ("reoffending.annual.latest.", "reoffending.quarterly.latest.")
+ALIASES: dict[str, tuple[str, ...]] = {
+    r"first[- ]time[- ]entr(?:ants?|y)[- ]rate|first[- ]time[- ]entrants? per 100,000|fte rate": ("fte.latest.rate",),
+    r"first[- ]time[- ]entrants?|ftes?": ("fte.latest.rate", "fte.latest.count"),
+    r"(?:binary )?re-?offending rate|binary rate|rate of re-?offending": tuple(c + "binary" for c in _COHORTS),
+    r"(?:re-?offending )?frequency rate|re-?offences per child": tuple(c + "frequency" for c in _COHORTS),
+    r"re-?offences per re-?offender": tuple(c + "per_reoffender" for c in _COHORTS),
+    r"custody rate|rate of custody|use of custody|custodial sentences per 1,000": ("custody.latest.rate",),
+    r"custodial sentences": ("custody.latest.sentences",),
+}
+"""Names people write (regexes, case-insensitive) -> the figures they may mean, headline first.
+
+A typed number agrees if it matches any of them; KPI and local indicator labels are added from the figures.
+"""
+
+_SLOTS = ("latest", "previous", "change")
+_REF, _STOP = "\x01", "\x02"  # a merged figure; a hard sentence boundary (Jinja tag, blank line, table cell)
+_JINJA = re.compile(r"\{\{(.*?)\}\}|\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}", re.S)
+_REF_ID = re.compile(r"\s*-?\s*([A-Za-z_]\w*(?:\.\w+)*)(.*)", re.S)
+_BLOCK_START = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+>]\s|\d+[.)]\s|\|)")
+_SENTENCE_END = re.compile(rf"{_STOP}+|[.!?]+(?=[\s{_REF}\"')\]]|$)")
+_TOKEN = re.compile(
+    rf"(?P<ref>{_REF}+)|(?P<clause>;)"
+    r"|(?P<num>(?<![\w.,/\-−–])(?P<sign>[-+−])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![\w/]|[-–.,]\d)"
+    r"(?P<unit>\s?%|\s?per ?cent\b|\s?percentage points?\b|\s?pp\b|\s?points?\b)?)"
+    r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
+)
+Found = list[tuple[int, str]]
+"""Problems found in one section: (offset in the body, message)."""
+
+
+@dataclass
+class _Token:
+    kind: str  # "word", "num" or "ref"
+    text: str  # lower-cased word, number as typed, or a ref's figure id ("" if not a figure)
+    start: int
+    end: int
+    clause: int
+    match: re.Match[str] | None = None
+    time: str = ""  # a ref that shows a period: "previous" or "any"
+
+
+@dataclass
+class _Anchor:
+    """What a direction word can describe: a merged figure, or a figure's name followed by a typed number."""
+
+    first: int
+    last: int
+    ids: tuple[str, ...]
+    name: str = ""  # the name as typed; "" for a merged figure
+
+    @property
+    def measure(self) -> set[str]:
+        return {_sibling(i, "latest") or i for i in self.ids}
+
+
+def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str, Figure]) -> list[str]:
+    """Check each (file, first body line, raw body) against `figures`; return 'file:line: ...' warnings."""
+    aliases = _alias_table(figures)
+    names = "|".join(f"(?P<a{i}>{text})" for i, (text, _) in enumerate(aliases))
+    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.I)
+    env = make_environment(FILTERS)
+    context = figure_namespace(PerformanceResult(figures=dict(figures)))  # to evaluate `{% if %}` as rendering would
+    warnings: list[str] = []
+    for path, first_line, body in sections:
+        masked, refs = _mask(body, env, context)
+        found: Found = []
+        begin = 0
+        for stop in [*_SENTENCE_END.finditer(masked), None]:
+            end = stop.start() if stop else len(masked)
+            tokens = _tokens(masked, begin, end, refs, figures)
+            anchors = [_Anchor(i, i, (t.text,)) for i, t in enumerate(tokens) if t.kind == "ref" and t.text]
+            spans = [
+                (m, [i for i, t in enumerate(tokens) if m.start() <= t.start < m.end()])
+                for m in pattern.finditer(masked, begin, end)
+            ]
+            named = {i for _, covers in spans for i in covers}
+            for match, covers in filter(lambda span: span[1], spans):
+                ids = aliases[int((match.lastgroup or "a0")[1:])][1]
+                anchor = _Anchor(covers[0], covers[-1], ids, body[match.start() : match.end()])
+                problems = _check_numbers(tokens, anchor, named - set(covers), figures)
+                found += problems or []
+                anchors += [anchor] if problems is not None else []
+            found += _check_directions(tokens, anchors, named, figures, body)
+            begin = stop.end() if stop else end
+        starts = [0] + [m.end() for m in re.finditer("\n", body)]
+        warnings += [f"{path}:{first_line + bisect_right(starts, at) - 1}: {text}" for at, text in sorted(found)]
+    return warnings
+
+
+def _alias_table(figures: Mapping[str, Figure]) -> list[tuple[str, tuple[str, ...]]]:
+    table = [(text, tuple(i for i in ids if i in figures)) for text, ids in ALIASES.items()]
+    labels: dict[str, list[str]] = {}
+    for fid, figure in figures.items():
+        if fid.split(".")[0] in ("kpi", "local") and _slot(fid) == "latest" and figure.label:
+            for label in {figure.label, figure.label.split(": ", 1)[-1]}:
+                labels.setdefault(label.lower(), []).append(fid)
+    table += [
+        (re.escape(k).replace(" ", r"\s+"), tuple(v)) for k, v in sorted(labels.items(), key=lambda x: -len(x[0]))
+    ]
+    return [(text, ids) for text, ids in table if ids]
+
+
+def _condition(env: Any, source: str, context: Mapping[str, Any]) -> bool | None:
+    try:
+        return bool(env.compile_expression(source, undefined_to_none=False)(**context))
+    except (TemplateError, TypeError, ValueError, ArithmeticError):
+        return None  # unknown (a period label, a typo): neither branch is checked
+
+
+def _mask(body: str, env: Any, context: Mapping[str, Any]) -> tuple[str, dict[int, str]]:
+    """A same-length copy of `body`: merged figures as _REF runs, boundaries as _STOP, hidden text blanked."""
+    parts: list[str] = []
+    refs: dict[int, str] = {}
+    stack: list[list[bool | None]] = []  # per open `if`: [this branch shown, an earlier branch shown]
+    position = 0
+    for match in [*_JINJA.finditer(body), None]:
+        shown = all(level[0] is True for level in stack)
+        text = body[position : match.start() if match else len(body)]
+        parts.append(text if shown else re.sub(r"[^\n]", " ", text))
+        if match is None:
+            break
+        position, length, tag = match.end(), match.end() - match.start(), match.group(2)
+        if match.group(1) is not None and shown:
+            refs[match.start()] = match.group(1)
+        parts.append(_REF * length if match.start() in refs else (_STOP if tag else " ") * length)
+        if tag == "if":
+            stack.append([_condition(env, match.group(3), context)] * 2)
+        elif tag in ("elif", "else") and stack:
+            level = stack[-1]
+            if level[1] is not False:
+                level[0] = False if level[1] else None
+            else:
+                level[0] = level[1] = True if tag == "else" else _condition(env, match.group(3), context)
+        elif tag == "endif" and stack:
+            stack.pop()
+    chars, offset, fenced = list("".join(parts)), 0, False
+    for line in "".join(parts).splitlines(keepends=True):
+        stripped = line.strip()
+        fence = stripped.startswith(("```", "~~~"))
+        fenced ^= fence
+        if fence or fenced or stripped.startswith(":::"):
+            chars[offset : offset + len(line)] = _STOP * len(line)
+        elif not stripped or _BLOCK_START.match(line):
+            chars[offset] = _STOP
+            if stripped.startswith("#"):
+                chars[offset + len(line) - 1] = _STOP
+        offset += len(line)
+    return "".join(chars).replace("|", _STOP), refs
+
+
+def _tokens(masked: str, begin: int, end: int, refs: dict[int, str], figures: Mapping[str, Figure]) -> list[_Token]:
+    tokens: list[_Token] = []
+    clause = 0
+    for m in _TOKEN.finditer(masked, begin, end):
+        kind = m.lastgroup if m.lastgroup in ("ref", "clause", "word") else "num"
+        if kind == "clause" or m.group().lower() in CLAUSE_WORDS:
+            clause += 1
+        elif kind == "ref":
+            parsed = _REF_ID.match(refs.get(m.start(), ""))
+            ident, rest = (parsed.group(1).removesuffix(".value"), parsed.group(2)) if parsed else ("", "")
+            period = ident not in figures or re.search(r"\|\s*period\b", rest) is not None
+            time = ("previous" if ".previous." in ident else "any") if period else ""
+            tokens.append(_Token("ref", ident if ident in figures else "", m.start(), m.end(), clause, time=time))
+        else:
+            text = m.group().lower() if kind == "word" else m.group()
+            tokens.append(_Token(kind, text, m.start(), m.end(), clause, m))
+    return tokens
+
+
+def _slot(fid: str) -> str | None:
+    return next((part for part in fid.split(".")[1:] if part in _SLOTS), None)
+
+
+def _sibling(fid: str, slot: str) -> str | None:
+    """The same measure in another slot: ('fte.latest.rate', 'change') -> 'fte.change.rate'; None for comparators."""
+    own = _slot(fid)
+    if own is None:
+        return None
+    parts = fid.split(".")
+    parts[parts.index(own, 1)] = slot
+    return ".".join(parts)
+
+
+def _literal(match: re.Match[str]) -> tuple[Decimal, int, bool]:
+    """A typed number as (signed value, decimal places typed, whether a sign was typed)."""
+    frac, sign = match.group("frac") or "", match.group("sign")
+    value = Decimal(("-" if sign in ("-", "−") else "") + match.group("digits").replace(",", "") + frac)
+    return value, max(len(frac) - 1, 0), sign is not None
+
+
+def _check_numbers(
+    tokens: list[_Token], anchor: _Anchor, others: set[int], figures: Mapping[str, Figure]
+) -> Found | None:
+    """Check the first number typed after a figure's name; None if there is no such number."""
+    time, clause = "", tokens[anchor.last].clause
+    for j in range(anchor.last + 1, min(len(tokens), anchor.last + 1 + NUMBER_WINDOW)):
+        token = tokens[j]
+        if token.clause != clause or j in others or (token.kind == "ref" and token.text and not token.time):
+            return None  # another clause, another name, or the figure itself is merged here
+        time = time or token.time
+        if token.match is None or token.kind != "num":
+            continue
+        value, places, signed = _literal(token.match)
+        before = tokens[j - 1].text if tokens[j - 1].kind == "word" else ""
+        after = tokens[j + 1].text if j + 1 < len(tokens) and tokens[j + 1].kind == "word" else ""
+        unit = (token.match.group("unit") or "").strip()
+        if not (signed or places or unit or "," in token.text) and 1900 <= value <= 2099:
+            time = "any"  # a year: the number may be for an earlier period
+            continue
+        if before in _NOT_A_VALUE_AFTER or after in _NOT_A_VALUE_BEFORE:
+            continue
+        ids = tuple(i for i in anchor.ids if figures[i].unit is Unit.COUNT) if after in _PEOPLE else anchor.ids
+        change = signed or unit.startswith(("point", "pp")) or before == "by"
+        change |= before in DIRECTION_WORDS or after in DIRECTION_WORDS or after in COMPARATIVES
+        if change and "than" in [t.text for t in tokens[j:] if t.clause == clause]:
+            return None  # a difference from another figure, not a change over time
+        cues = [_CUES[t.text] for t in tokens[max(0, anchor.first - 4) : j] if t.text in _CUES]
+        cues += ["previous"] if time else []
+        if change or before == "from":
+            slots = ["change" if change else "previous"]
+        else:  # a cue ('family', a year) makes another slot possible, not certain
+            slots = [c for c in cues if c != "previous"][:1] + ["latest"] + ["previous"] * ("previous" in cues)
+        checks = [(token, slots)]
+        then = tokens[j + 2] if j + 2 < len(tokens) else None
+        if not change and after in ("to", "from") and then is not None and then.kind == "num":
+            checks.append((then, ["latest" if after == "to" else "previous"]))  # 'from 188 to 200'
+        return [(t.start, problem) for t, s in checks if (problem := _judge(t, anchor.name, ids, s, figures))]
+    return None
+
+
+def _judge(token: _Token, name: str, ids: tuple[str, ...], slots: list[str], figures: Mapping[str, Figure]) -> str:
+    """'' if the typed number matches any figure `name` may mean; otherwise a warning about the nearest."""
+    assert token.match is not None  # noqa: S101 - numbers always carry their match
+    typed, places, signed = _literal(token.match)
+    text = token.match.group().strip()
+    options: list[tuple[float, str, Figure]] = []
+    for fid in filter(None, (_sibling(i, slot) for i in ids for slot in slots)):
+        figure = figures.get(fid)
+        if figure is None or figure.value is None:
+            continue
+        values = [figure.value]
+        now, then = figure.inputs.get("latest"), figure.inputs.get("previous")
+        if figure.unit is Unit.POINTS_CHANGE and text.endswith("%") and now is not None and then:
+            values.append((now - then) / then * 100)  # '-8%' may mean a relative change in a percentage
+        if any(round_half_up(v if signed else abs(v), places) == typed for v in values):
+            return ""
+        gap = abs(figure.value - float(typed)) if signed else abs(abs(figure.value) - float(typed))
+        options.append((gap if _slot(fid) == "change" else gap / max(abs(figure.value), 1e-9), fid, figure))
+    if not options:
+        return ""
+    _, fid, figure = min(options, key=lambda option: option[0])
+    return f"'{text}' next to '{name}' disagrees with {fid} = {figure.display} ({_basis(fid, figure, figures)})"
+
+
+def _basis(fid: str, figure: Figure, figures: Mapping[str, Figure]) -> str:
+    """'reoffences 50 / children 80' for a level; '188 to 200' for a change."""
+    if _slot(fid) == "change":
+        then, now = figures.get(_sibling(fid, "previous") or ""), figures.get(_sibling(fid, "latest") or "")
+        return f"{then.display} to {now.display}" if then and now else figure.basis
+    inputs = [(k.split(".")[-1], v) for k, v in figure.inputs.items() if v is not None]
+    return " / ".join(f"{k} {v:,.0f}" if v == int(v) else f"{k} {v:g}" for k, v in inputs) or figure.basis
+
+
+def _claim(tokens: list[_Token], j: int) -> str | None:
+    """The direction word `tokens[j]` claims, or None if it is hedged, negated, a comparison or no direction."""
+    word = tokens[j].text
+    same = [t for t in tokens if t.clause == tokens[j].clause]
+    k = next(i for i, t in enumerate(same) if t is tokens[j])
+    before = [t.text if t.kind == "word" else "" for t in same[max(0, k - 3) : k]][::-1]
+    after = same[k + 1].text if k + 1 < len(same) and same[k + 1].kind == "word" else ""
+    if after in _NOUN_HEADS | {"than"} or before[:1] in ([w] for w in _HEDGES_JUST_BEFORE) or set(before) & _HEDGES:
+        return None
+    if word not in COMPARATIVES:
+        return DIRECTION_WORDS.get(word)
+    if "than" in [t.text for t in same[k:]] or after == "is" or before[:2] in (["is", "lower"], ["is", "higher"]):
+        return None  # 'higher than the family', 'lower is better'
+    led = before[:1] in ([w] for w in _LEADS)
+    if word in ("up", "down"):  # 'up from', 'down by'; not 'up to the board'
+        following = same[k + 2].kind if k + 2 < len(same) else ""
+        led = (led or after in ("from", "by", "on")) and not (after == "to" and following == "word")
+    return COMPARATIVES[word] if led else None
+
+
+def _movement(fid: str, figures: Mapping[str, Figure]) -> tuple[int, str, str, str] | None:
+    """How a figure's measure moved: (sign, 'improving'/'worsening'/'no change' or '', detail, change id)."""
+    change = figures.get(_sibling(fid, "change") or "")
+    if change is None or change.value is None or not change.direction:
+        return None  # a comparator, or no earlier period to compare with
+    sign = 0 if change.direction == "no change" else (1 if change.value > 0 else -1)
+    quality = change.direction if change.direction in ("improving", "worsening", "no change") else ""
+    return sign, quality, ", ".join(filter(None, (change.display, quality))), change.id
+
+
+def _contradiction(claim: str, sign: int, quality: str) -> str | None:
+    """How the figure really moved, when `claim` says otherwise; None if it agrees or cannot be judged."""
+    if claim in (RISE, FALL):
+        return None if sign == (1 if claim == RISE else -1) else {1: "rose", -1: "fell", 0: "did not change"}[sign]
+    if not quality or quality == ("improving" if claim == BETTER else "worsening"):
+        return None
+    return {"improving": "improved", "worsening": "worsened"}.get(quality, "did not change")
+
+
+def _check_directions(
+    tokens: list[_Token], anchors: list[_Anchor], named: set[int], figures: Mapping[str, Figure], body: str
+) -> Found:
+    """Compare each direction word with the one figure clearly nearest to it in its clause."""
+    found: Found = []
+    for j, token in enumerate(tokens):
+        if token.kind != "word" or j in named or (token.text not in DIRECTION_WORDS and token.text not in COMPARATIVES):
+            continue
+        claim = _claim(tokens, j)
+        gaps = [(max(a.first - j, j - a.last), a) for a in anchors if tokens[a.first].clause == token.clause]
+        near = sorted((gap, n) for n, (gap, a) in enumerate(gaps) if gap <= WINDOW)
+        if not claim or not near:
+            continue
+        if len(near) > 1 and near[1][0] == near[0][0] and gaps[near[1][1]][1].measure != gaps[near[0][1]][1].measure:
+            continue  # two figures equally near: too close to call
+        anchor = gaps[near[0][1]][1]
+        moves = [m for m in (_movement(fid, figures) for fid in anchor.ids) if m]
+        wrong = [(m, _contradiction(claim, m[0], m[1])) for m in moves]
+        if not wrong or not all(actual for _, actual in wrong):
+            continue  # agrees with at least one figure the name may mean, or cannot be judged
+        (_, _, detail, change_id), actual = wrong[0]
+        subject = f"'{anchor.name}' ({change_id})" if anchor.name else anchor.ids[0]
+        word = body[token.start : token.end]
+        found.append((token.start, f"says '{word}' next to {subject}, but it {actual} ({detail})"))
+    return found
