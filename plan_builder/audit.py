@@ -57,6 +57,7 @@ ALT_HINT = "; right-click it > View Alt Text and describe what it shows"
 # Every finding the audit can report: key -> (rule id, severity, message template).
 MESSAGES: dict[str, tuple[str, Severity, str]] = {
     "no-title": ("title", "error", "the document has no title; set the Title property (File > Info)"),
+    "file-title": ("title", "error", "the document title '{title}' is a file name; give it a meaningful title"),
     "no-language": ("language", "error", "the document has no language; set the Language property to en-GB"),
     "bad-language": ("language", "error", "the document language '{tag}' is not a language tag such as en-GB"),
     "no-text-language": ("language", "error", "no default text language; set w:lang in the Normal style to en-GB"),
@@ -100,7 +101,11 @@ class Finding:
 
 @dataclass
 class AuditReport:
-    """Every finding of one audit: body findings in document order, then document-wide ones."""
+    """Every finding of one audit: properties, the body in reading order, headers and footers, then totals.
+
+    The totals (text too small, faint text on the page) are one finding per style,
+    located at the first occurrence, so a 60-page plan does not give 1,000 lines.
+    """
 
     findings: list[Finding] = field(default_factory=list)
 
@@ -286,20 +291,15 @@ class _Styles:
     ) -> str | None:
         """A run property (`w:sz`, `w:color`) as the styles set it, nearest layer first.
 
-        The order follows Word: character style, paragraph style, table style (its
-        first-row formatting first), then the default paragraph style (Word lets a
-        table style override Normal) and the document defaults.
+        The order is the style hierarchy of ECMA-376 (17.7.2): character style, paragraph
+        style, table style (its first-row formatting first), document defaults.
         """
-        paragraph = self.chain(pstyle or self.default_paragraph)
-        normal = self.by_id.get(self.default_paragraph)
-        split = paragraph.index(normal) if normal in paragraph else len(paragraph)
         table_styles = self.chain(table[0])
         layers = [
             *(s.find(RPR) for s in self.chain(rstyle)),
-            *(s.find(RPR) for s in paragraph[:split]),
+            *(s.find(RPR) for s in self.chain(pstyle or self.default_paragraph)),
             *(_first_row(s, RPR) for s in table_styles if table[1]),
             *(s.find(RPR) for s in table_styles),
-            *(s.find(RPR) for s in paragraph[split:]),
             self.doc_defaults,
         ]
         return next((v for layer in layers if (v := _val(layer, tag)) is not None), None)
@@ -363,8 +363,11 @@ class _Audit:
 
     def _properties(self) -> None:
         props = self.document.core_properties
-        if not (props.title or "").strip():
+        title = (props.title or "").strip()
+        if not title:
             self.add("no-title", "document properties")
+        elif re.search(r"\.(docx?|dotx?|pdf)$", title, re.IGNORECASE):  # left over from a template or a save
+            self.add("file-title", "document properties", title=title)
         language = (props.language or "").strip()
         if not language:
             self.add("no-language", "document properties")

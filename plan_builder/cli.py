@@ -18,12 +18,16 @@ from plan_builder.errors import PlanBuilderError
 def _build(args: argparse.Namespace) -> int:
     from plan_builder.pipeline import build
 
-    result = build(Path(args.plan_dir), Path(args.output) if args.output else None, pdf=args.pdf)
+    result = build(
+        Path(args.plan_dir), Path(args.output) if args.output else None, pdf=args.pdf, board_pack=args.board_pack
+    )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {result.path}")
-    if result.pdf:
-        print(f"Wrote {result.pdf}")
+    for path in [*result.appendix_documents, *([result.pdf] if result.pdf else [])]:
+        print(f"Wrote {path}")
+    if args.board_pack:
+        print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
         f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
@@ -116,6 +120,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", "-o", metavar="DIR", help="output folder (default: PLAN_DIR/output)")
     build.add_argument(
         "--pdf", action="store_true", help="also write a PDF (needs LibreOffice); fills in contents page numbers"
+    )
+    build.add_argument(
+        "--board-pack", action="store_true", help="also write one PDF of the plan and its separate appendices"
     )
     build.set_defaults(handler=_build)
 

@@ -69,10 +69,10 @@ _NOUN_HEADS = _set("plan plans board programme priority priorities team work act
 CLAUSE_WORDS = _set("while whilst whereas but although though however")
 _CUES = dict.fromkeys(_set("national nationally england wales"), "national") | {"family": "family", "pcc": "pcc"}
 _CUES |= {"region": "region", "regional": "region"} | dict.fromkeys(
-    _set("previous previously earlier prior"), "previous"
+    _set("previous previously earlier prior before ago last"), "previous"
 )
 _NOT_A_VALUE_AFTER = _set("per aged age ages kpi quarter q than around about approximately roughly nearly over under")
-_NOT_A_VALUE_BEFORE = _set("months month years year weeks days quarters of out in")
+_NOT_A_VALUE_BEFORE = _set("months month years year weeks days quarters of out")
 _PEOPLE = _set("children child young people entrants reoffenders reoffences offences sentences cases victims")
 
 _COHORTS = ("reoffending.annual.latest.", "reoffending.quarterly.latest.")
@@ -91,6 +91,8 @@ A typed number agrees if it matches any of them; KPI and local indicator labels 
 """
 
 _SLOTS = ("latest", "previous", "change")
+_COMPARATORS = ("family", "region", "pcc", "national")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _REF, _STOP = "\x01", "\x02"  # a merged figure; a hard sentence boundary (Jinja tag, blank line, table cell)
 _JINJA = re.compile(r"\{\{(.*?)\}\}|\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}", re.S)
 _REF_ID = re.compile(r"\s*-?\s*([A-Za-z_]\w*(?:\.\w+)*)(.*)", re.S)
@@ -114,7 +116,7 @@ class _Token:
     end: int
     clause: int
     match: re.Match[str] | None = None
-    time: str = ""  # a ref that shows a period: "previous" or "any"
+    time: str = ""  # a ref that shows a period: "latest", "previous" or "any"
 
 
 @dataclass
@@ -237,7 +239,7 @@ def _tokens(masked: str, begin: int, end: int, refs: dict[int, str], figures: Ma
             parsed = _REF_ID.match(refs.get(m.start(), ""))
             ident, rest = (parsed.group(1).removesuffix(".value"), parsed.group(2)) if parsed else ("", "")
             period = ident not in figures or re.search(r"\|\s*period\b", rest) is not None
-            time = ("previous" if ".previous." in ident else "any") if period else ""
+            time = next((s for s in ("previous", "latest") if f".{s}." in ident), "any") if period else ""
             tokens.append(_Token("ref", ident if ident in figures else "", m.start(), m.end(), clause, time=time))
         else:
             text = m.group().lower() if kind == "word" else m.group()
@@ -270,51 +272,54 @@ def _check_numbers(
     tokens: list[_Token], anchor: _Anchor, others: set[int], figures: Mapping[str, Figure]
 ) -> Found | None:
     """Check the first number typed after a figure's name; None if there is no such number."""
-    time, clause = "", tokens[anchor.last].clause
+    clause = tokens[anchor.last].clause
     for j in range(anchor.last + 1, min(len(tokens), anchor.last + 1 + NUMBER_WINDOW)):
         token = tokens[j]
         if token.clause != clause or j in others or (token.kind == "ref" and token.text and not token.time):
             return None  # another clause, another name, or the figure itself is merged here
-        time = time or token.time
-        if token.match is None or token.kind != "num":
+        if token.match is None or token.kind != "num" or _YEAR.fullmatch(token.text):
             continue
-        value, places, signed = _literal(token.match)
         before = tokens[j - 1].text if tokens[j - 1].kind == "word" else ""
         after = tokens[j + 1].text if j + 1 < len(tokens) and tokens[j + 1].kind == "word" else ""
-        unit = (token.match.group("unit") or "").strip()
-        if not (signed or places or unit or "," in token.text) and 1900 <= value <= 2099:
-            time = "any"  # a year: the number may be for an earlier period
-            continue
-        if before in _NOT_A_VALUE_AFTER or after in _NOT_A_VALUE_BEFORE:
-            continue
+        then = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 2].kind == "num" else None
+        if before in _NOT_A_VALUE_AFTER or after in _NOT_A_VALUE_BEFORE or (after == "in" and then):
+            continue  # 'per 100,000', 'aged 10', '12 months', '40 of 154', '1 in 4'
         ids = tuple(i for i in anchor.ids if figures[i].unit is Unit.COUNT) if after in _PEOPLE else anchor.ids
-        change = signed or unit.startswith(("point", "pp")) or before == "by"
+        unit = (token.match.group("unit") or "").strip()
+        change = token.match.group("sign") is not None or unit.startswith(("point", "pp")) or before == "by"
         change |= before in DIRECTION_WORDS or after in DIRECTION_WORDS or after in COMPARATIVES
         if change and "than" in [t.text for t in tokens[j:] if t.clause == clause]:
             return None  # a difference from another figure, not a change over time
-        cues = [_CUES[t.text] for t in tokens[max(0, anchor.first - 4) : j] if t.text in _CUES]
-        cues += ["previous"] if time else []
+        around = tokens[max(0, anchor.first - 4) : j] + tokens[j + 1 : j + 4]  # 'family's rate of', '(4 a year before)'
+        cues = [_CUES.get(t.text) or t.time for t in around] + ["previous"] * any(
+            _YEAR.fullmatch(t.text) for t in around
+        )
+        years = {t.text for t in around if _YEAR.fullmatch(t.text)}
         if change or before == "from":
             slots = ["change" if change else "previous"]
-        else:  # a cue ('family', a year) makes another slot possible, not certain
-            slots = [c for c in cues if c != "previous"][:1] + ["latest"] + ["previous"] * ("previous" in cues)
+        else:  # a cue ('family', 'previous', a year) makes another slot possible, not certain
+            slots = [c for c in cues if c in _COMPARATORS][:1] + ["latest"] + ["previous"] * ("previous" in cues)
         checks = [(token, slots)]
-        then = tokens[j + 2] if j + 2 < len(tokens) else None
-        if not change and after in ("to", "from") and then is not None and then.kind == "num":
+        if after in ("to", "from") and then is not None:
             checks.append((then, ["latest" if after == "to" else "previous"]))  # 'from 188 to 200'
-        return [(t.start, problem) for t, s in checks if (problem := _judge(t, anchor.name, ids, s, figures))]
+        return [(t.start, p) for t, s in checks if (p := _judge(t, anchor.name, ids, s, years, figures))]
     return None
 
 
-def _judge(token: _Token, name: str, ids: tuple[str, ...], slots: list[str], figures: Mapping[str, Figure]) -> str:
-    """'' if the typed number matches any figure `name` may mean; otherwise a warning about the nearest."""
+def _judge(
+    token: _Token, name: str, ids: tuple[str, ...], slots: list[str], years: set[str], figures: Mapping[str, Figure]
+) -> str:
+    """'' if the typed number matches any figure `name` may mean; otherwise a warning about the nearest.
+
+    Years typed nearby ('in 2021') rule out figures for periods that do not include them.
+    """
     assert token.match is not None  # noqa: S101 - numbers always carry their match
     typed, places, signed = _literal(token.match)
     text = token.match.group().strip()
     options: list[tuple[float, str, Figure]] = []
     for fid in filter(None, (_sibling(i, slot) for i in ids for slot in slots)):
         figure = figures.get(fid)
-        if figure is None or figure.value is None:
+        if figure is None or figure.value is None or (years and not any(y in figure.period for y in years)):
             continue
         values = [figure.value]
         now, then = figure.inputs.get("latest"), figure.inputs.get("previous")

@@ -63,3 +63,13 @@ def refresh_and_export(docx: Path, pdf: Path, bookmarks: list[str]) -> Refreshed
         raise OutputError(f"{pdf}: LibreOffice could not make the PDF ({detail[-1] if detail else 'no message'})")
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     return Refreshed(pages={k: int(v) for k, v in report["pages"].items()}, page_count=int(report["page_count"]))
+
+
+def combine_pdfs(parts: list[Path], target: Path) -> None:
+    """Join PDFs in order into `target` (poppler's pdfunite)."""
+    tool = shutil.which("pdfunite")
+    if tool is None:
+        raise OutputError(f"{target}: a board pack needs pdfunite; install it with: sudo apt-get install poppler-utils")
+    completed = subprocess.run([tool, *map(str, parts), str(target)], capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise OutputError(f"{target}: could not combine the PDFs ({completed.stderr.strip() or 'no message'})")

@@ -34,7 +34,7 @@ from plan_builder.manifest import (
 )
 from plan_builder.metrics import PerformanceResult
 from plan_builder.narrative import make_environment, render_text
-from plan_builder.pdf import refresh_and_export
+from plan_builder.pdf import combine_pdfs, refresh_and_export
 from plan_builder.pending import PendingItem
 from plan_builder.performance import PerformanceData, compute_performance, figure_namespace, load_performance_data
 from plan_builder.performance_blocks import performance_directives
@@ -262,9 +262,9 @@ def check_not_final(path: Path) -> None:
 
 
 def write_outputs(
-    plan: Plan, rendered_plan: RenderedPlan, folder: Path, *, pdf: bool
+    plan: Plan, rendered_plan: RenderedPlan, folder: Path, *, pdf: bool, board_pack: bool = False
 ) -> tuple[Path, Path | None, list[Path]]:
-    """Write the plan, its separate appendices and (optionally) the PDF, each atomically."""
+    """Write the plan, its separate appendices and (optionally) the PDF and board pack, each atomically."""
     stem = document_stem(plan)
     target = folder / f"{stem}.docx"
     final = plan.manifest.status is Status.FINAL
@@ -282,14 +282,29 @@ def write_outputs(
             refreshed = refresh_and_export(draft, exported, [entry.bookmark for entry in rendered_plan.ctx.toc])
             set_contents_pages(document, refreshed.pages)
             write_atomic(pdf_path, lambda handle: handle.write(exported.read_bytes()))
+            if board_pack:
+                parts = [exported]
+                for number, _, appendix in rendered_plan.appendices:
+                    source, part = Path(scratch) / f"appendix-{number}.docx", Path(scratch) / f"appendix-{number}.pdf"
+                    appendix.save(str(source))
+                    refresh_and_export(source, part, [])
+                    parts.append(part)
+                combined = Path(scratch) / "board-pack.pdf"
+                combine_pdfs(parts, combined)
+                write_atomic(folder / f"{stem}-board-pack.pdf", lambda handle: handle.write(combined.read_bytes()))
     for path, (_, _, appendix) in zip(appendix_paths, rendered_plan.appendices, strict=True):
         write_atomic(path, appendix.save)
     write_atomic(target, document.save)
     return target, pdf_path, appendix_paths
 
 
-def build(plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False) -> BuildResult:
-    """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`); with `pdf`, a PDF too."""
+def build(
+    plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False, board_pack: bool = False
+) -> BuildResult:
+    """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`).
+
+    With `pdf`, a PDF too; with `board_pack`, also one PDF of the plan and its separate appendices.
+    """
     plan = load_plan(plan_dir)
     inputs = load_inputs(plan)
     computed = compute(plan, inputs)
@@ -306,7 +321,9 @@ def build(plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False) 
         changes=changes_since_other_version(plan, folder, record),
         cache_dir=cache_dir_for(folder),
     )
-    target, pdf_path, appendix_paths = write_outputs(plan, rendered_plan, folder, pdf=pdf)
+    target, pdf_path, appendix_paths = write_outputs(
+        plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
+    )
     warnings = inputs.warnings + computed.warnings + rendered_plan.ctx.warnings
     changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
     document = rendered_plan.document

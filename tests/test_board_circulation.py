@@ -241,3 +241,29 @@ def test_pdf_contents_page_lists_sections_with_page_numbers(example, tmp_path):
     document = docx.Document(str(result.path))
     toc = [p.text for p in document.paragraphs if p.style.name == "TOC 1" and "\t" in p.text]
     assert toc[1].split("\t") == ["1. Introduction, vision and strategy", str(pages[0])]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfunite") is None, reason="needs LibreOffice")
+def test_board_pack_joins_the_plan_and_its_separate_appendices(make_plan, tmp_path):
+    root = make_plan()
+    edit(
+        root / "plan.yaml",
+        "  - sections/91-budget.md\n",
+        "  - {file: sections/91-budget.md, separate_document: true}\n",
+    )
+    result = build(root, tmp_path / "out", board_pack=True)
+    pack = result.path.with_name(result.path.stem + "-board-pack.pdf")
+
+    def pages(path: Path) -> int:
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+    assert result.pdf is not None
+    assert pages(pack) == pages(result.pdf) + 1  # the one-page budget appendix follows the plan
+    last = subprocess.run(
+        ["pdftotext", "-f", str(pages(pack)), "-l", str(pages(pack)), str(pack), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Appendix 2: Budget costs and contributions" in last
