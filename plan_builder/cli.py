@@ -52,6 +52,21 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from plan_builder.check import run_checks
+
+    report = run_checks(Path(args.plan_dir))
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    failed = report.failed(args.strict)
+    checked = ", ".join(report.notes) or "the manifest"
+    verdict = "FAILED" if failed else "passed"
+    print(f"check {verdict}: {len(report.errors)} errors, {len(report.warnings)} warnings ({checked})")
+    return 1 if failed else 0
+
+
 def _figures(args: argparse.Namespace) -> int:
     import json
 
@@ -125,6 +140,17 @@ def make_parser() -> argparse.ArgumentParser:
         "--board-pack", action="store_true", help="also write one PDF of the plan and its separate appendices"
     )
     build.set_defaults(handler=_build)
+
+    check = commands.add_parser(
+        "check",
+        help="report every problem (schema, YJB headings, figures in text, accessibility) without writing the plan",
+        description="Exit status: 0 no errors; 1 errors (with --strict, warnings count as errors).",
+    )
+    check.add_argument(
+        "plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)"
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(handler=_check)
 
     figures = commands.add_parser("figures", help="list every computed figure with its inputs, RAG and direction")
     figures.add_argument(

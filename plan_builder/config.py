@@ -218,6 +218,8 @@ class Manifest(StrictModel):
     """How the plan is approved and submitted, shown under the signatures."""
     contents_levels: int = Field(default=1, ge=1, le=3)
     """Heading levels listed on the contents page (1: sections only)."""
+    disclosure_threshold: int = Field(default=5, ge=1)
+    """In final plans, table counts below this are flagged: small numbers can identify children."""
     number_headings: bool = True
     """Number section headings ('3. Child First', '3.1 ...') as YJB plans do."""
     document_control: list[VersionEntry] = Field(default_factory=list)

@@ -65,7 +65,12 @@ _HEDGES = _set(
     "plan plans planned ambition continue continues sustain keep if whether unless not no never hope seek"
 )
 _HEDGES_JUST_BEFORE = _set("to on at for towards")  # 'to reduce', 'focus on improving'
-_NOUN_HEADS = _set("plan plans board programme priority priorities team work action actions strategy group")
+_NOT_BEFORE = _set(
+    "than plan plans board programme priority priorities team work action actions strategy partnership unit short"
+)
+"""Words after which a direction word is a name or an idiom ('Violence Reduction Unit', 'falls short')."""
+_DECLINE = _set("decline declined declining")  # also 'refuse': a direction only as in 'declined to 40', 'a decline in'
+
 CLAUSE_WORDS = _set("while whilst whereas but although though however")
 _CUES = dict.fromkeys(_set("national nationally england wales"), "national") | {"family": "family", "pcc": "pcc"}
 _CUES |= {"region": "region", "regional": "region"} | dict.fromkeys(
@@ -96,7 +101,10 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _REF, _STOP = "\x01", "\x02"  # a merged figure; a hard sentence boundary (Jinja tag, blank line, table cell)
 _JINJA = re.compile(r"\{\{(.*?)\}\}|\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}", re.S)
 _REF_ID = re.compile(r"\s*-?\s*([A-Za-z_]\w*(?:\.\w+)*)(.*)", re.S)
-_BLOCK_START = re.compile(r"[ \t]*(?:#{1,6}\s|[-*+>]\s|\d+[.)]\s|\|)")
+_HIDDEN = re.compile(
+    r"^(?:```|~~~).*?^(?:```|~~~)[^\n]*|^(?::::|[ \t]*#)[^\n]*", re.M | re.S
+)  # code, directives, headings
+_BREAK = re.compile(r"\n(?=[ \t]*(?:\n|$|[-*+>]\s|\d+[.)]\s))")  # paragraphs and list items are sentences apart
 _SENTENCE_END = re.compile(rf"{_STOP}+|[.!?]+(?=[\s{_REF}\"')\]]|$)")
 _TOKEN = re.compile(
     rf"(?P<ref>{_REF}+)|(?P<clause>;)"
@@ -175,7 +183,7 @@ def _alias_table(figures: Mapping[str, Figure]) -> list[tuple[str, tuple[str, ..
             for label in {figure.label, figure.label.split(": ", 1)[-1]}:
                 labels.setdefault(label.lower(), []).append(fid)
     table += [
-        (re.escape(k).replace(" ", r"\s+"), tuple(v)) for k, v in sorted(labels.items(), key=lambda x: -len(x[0]))
+        (r"\s+".join(map(re.escape, k.split())), tuple(v)) for k, v in sorted(labels.items(), key=lambda x: -len(x[0]))
     ]
     return [(text, ids) for text, ids in table if ids]
 
@@ -213,19 +221,8 @@ def _mask(body: str, env: Any, context: Mapping[str, Any]) -> tuple[str, dict[in
                 level[0] = level[1] = True if tag == "else" else _condition(env, match.group(3), context)
         elif tag == "endif" and stack:
             stack.pop()
-    chars, offset, fenced = list("".join(parts)), 0, False
-    for line in "".join(parts).splitlines(keepends=True):
-        stripped = line.strip()
-        fence = stripped.startswith(("```", "~~~"))
-        fenced ^= fence
-        if fence or fenced or stripped.startswith(":::"):
-            chars[offset : offset + len(line)] = _STOP * len(line)
-        elif not stripped or _BLOCK_START.match(line):
-            chars[offset] = _STOP
-            if stripped.startswith("#"):
-                chars[offset + len(line) - 1] = _STOP
-        offset += len(line)
-    return "".join(chars).replace("|", _STOP), refs
+    text = _HIDDEN.sub(lambda m: _STOP * len(m.group()), "".join(parts))
+    return _BREAK.sub(_STOP, text).replace("|", _STOP), refs
 
 
 def _tokens(masked: str, begin: int, end: int, refs: dict[int, str], figures: Mapping[str, Figure]) -> list[_Token]:
@@ -242,7 +239,7 @@ def _tokens(masked: str, begin: int, end: int, refs: dict[int, str], figures: Ma
             time = next((s for s in ("previous", "latest") if f".{s}." in ident), "any") if period else ""
             tokens.append(_Token("ref", ident if ident in figures else "", m.start(), m.end(), clause, time=time))
         else:
-            text = m.group().lower() if kind == "word" else m.group()
+            text = re.sub(r"['’]s$", "", m.group().lower()) if kind == "word" else m.group()  # family's -> family
             tokens.append(_Token(kind, text, m.start(), m.end(), clause, m))
     return tokens
 
@@ -271,45 +268,65 @@ def _literal(match: re.Match[str]) -> tuple[Decimal, int, bool]:
 def _check_numbers(
     tokens: list[_Token], anchor: _Anchor, others: set[int], figures: Mapping[str, Figure]
 ) -> Found | None:
-    """Check the first number typed after a figure's name; None if there is no such number."""
-    clause = tokens[anchor.last].clause
+    """Check the first number typed after a figure's name; None if there is no such number.
+
+    The number also narrows `anchor.ids` for check 1: to the figures it matches ('26.0%' is the annual
+    cohort, not the quarterly one), or to none when it is a comparator's or an earlier period's.
+    """
+    clause, skip = tokens[anchor.last].clause, set()
     for j in range(anchor.last + 1, min(len(tokens), anchor.last + 1 + NUMBER_WINDOW)):
         token = tokens[j]
         if token.clause != clause or j in others or (token.kind == "ref" and token.text and not token.time):
             return None  # another clause, another name, or the figure itself is merged here
-        if token.match is None or token.kind != "num" or _YEAR.fullmatch(token.text):
+        if token.match is None or token.kind != "num" or j in skip or _YEAR.fullmatch(token.text):
             continue
         before = tokens[j - 1].text if tokens[j - 1].kind == "word" else ""
         after = tokens[j + 1].text if j + 1 < len(tokens) and tokens[j + 1].kind == "word" else ""
         then = tokens[j + 2] if j + 2 < len(tokens) and tokens[j + 2].kind == "num" else None
+        if j + 1 in others:
+            return None  # '6 custodial sentences': the number goes with the next name
+        if after in ("of", "out"):
+            skip |= {j + 2, j + 3}  # '88 of 95', '40 out of 154': a count and its denominator
         if before in _NOT_A_VALUE_AFTER or after in _NOT_A_VALUE_BEFORE or (after == "in" and then):
-            continue  # 'per 100,000', 'aged 10', '12 months', '40 of 154', '1 in 4'
+            continue  # 'per 100,000', 'aged 10', '12 months', '1 in 4'
         ids = tuple(i for i in anchor.ids if figures[i].unit is Unit.COUNT) if after in _PEOPLE else anchor.ids
         unit = (token.match.group("unit") or "").strip()
-        change = token.match.group("sign") is not None or unit.startswith(("point", "pp")) or before == "by"
-        change |= before in DIRECTION_WORDS or after in DIRECTION_WORDS or after in COMPARATIVES
+        moved = {before, after} & (DIRECTION_WORDS.keys() | COMPARATIVES.keys())
+        change = (
+            token.match.group("sign") is not None or unit[:1] == "p" or before == "by" or (bool(moved) and unit == "%")
+        )
         if change and "than" in [t.text for t in tokens[j:] if t.clause == clause]:
             return None  # a difference from another figure, not a change over time
-        around = tokens[max(0, anchor.first - 4) : j] + tokens[j + 1 : j + 4]  # 'family's rate of', '(4 a year before)'
-        cues = [_CUES.get(t.text) or t.time for t in around] + ["previous"] * any(
-            _YEAR.fullmatch(t.text) for t in around
-        )
+        around = [t for t in tokens[:j] if t.clause == clause] + tokens[j + 1 : j + 4]  # '(4 a year before)'
         years = {t.text for t in around if _YEAR.fullmatch(t.text)}
+        pinned = any(y in figures[i].period for i in ids for y in years)  # 'in 2024' names the latest period
+        cues = {_CUES.get(t.text) or t.time for t in around} | ({"previous"} if years and not pinned else set())
         if change or before == "from":
             slots = ["change" if change else "previous"]
         else:  # a cue ('family', 'previous', a year) makes another slot possible, not certain
-            slots = [c for c in cues if c in _COMPARATORS][:1] + ["latest"] + ["previous"] * ("previous" in cues)
-        checks = [(token, slots)]
-        if after in ("to", "from") and then is not None:
-            checks.append((then, ["latest" if after == "to" else "previous"]))  # 'from 188 to 200'
-        return [(t.start, p) for t, s in checks if (p := _judge(t, anchor.name, ids, s, years, figures))]
+            slots = (
+                [c for c in _COMPARATORS if c in cues][:1]
+                + ["latest"]
+                + ["previous"] * bool(cues & {"previous", "any"})
+            )
+        checks = [(token, slots)] + (
+            [(then, ["latest" if after == "to" else "previous"])] if then and after in ("to", "from") else []
+        )
+        found, matched = [], set()
+        for number, number_slots in checks:  # 'from 188 to 200': both
+            problem, agreeing = _judge(number, anchor.name, ids, number_slots, years, figures)
+            found += [(number.start, problem)] if problem else []
+            matched |= agreeing
+        live = slots[0] in ("latest", "change") and len(slots) == 1 or before == "from"
+        anchor.ids = (tuple(i for i in ids if i in matched) or ids) if live else ()
+        return found
     return None
 
 
 def _judge(
     token: _Token, name: str, ids: tuple[str, ...], slots: list[str], years: set[str], figures: Mapping[str, Figure]
-) -> str:
-    """'' if the typed number matches any figure `name` may mean; otherwise a warning about the nearest.
+) -> tuple[str, set[str]]:
+    """('', the ids it matches) if the typed number matches a figure `name` may mean; else a warning on the nearest.
 
     Years typed nearby ('in 2021') rule out figures for periods that do not include them.
     """
@@ -317,8 +334,9 @@ def _judge(
     typed, places, signed = _literal(token.match)
     text = token.match.group().strip()
     options: list[tuple[float, str, Figure]] = []
-    for fid in filter(None, (_sibling(i, slot) for i in ids for slot in slots)):
-        figure = figures.get(fid)
+    agreeing: set[str] = set()
+    for latest_id, slot in [(i, slot) for i in ids for slot in slots]:
+        figure = figures.get(_sibling(latest_id, slot) or "")
         if figure is None or figure.value is None or (years and not any(y in figure.period for y in years)):
             continue
         values = [figure.value]
@@ -326,13 +344,13 @@ def _judge(
         if figure.unit is Unit.POINTS_CHANGE and text.endswith("%") and now is not None and then:
             values.append((now - then) / then * 100)  # '-8%' may mean a relative change in a percentage
         if any(round_half_up(v if signed else abs(v), places) == typed for v in values):
-            return ""
+            agreeing.add(latest_id)
         gap = abs(figure.value - float(typed)) if signed else abs(abs(figure.value) - float(typed))
-        options.append((gap if _slot(fid) == "change" else gap / max(abs(figure.value), 1e-9), fid, figure))
-    if not options:
-        return ""
+        options.append((gap if slot == "change" else gap / max(abs(figure.value), 1e-9), figure.id, figure))
+    if agreeing or not options:
+        return "", agreeing
     _, fid, figure = min(options, key=lambda option: option[0])
-    return f"'{text}' next to '{name}' disagrees with {fid} = {figure.display} ({_basis(fid, figure, figures)})"
+    return f"'{text}' next to '{name}' disagrees with {fid} = {figure.display} ({_basis(fid, figure, figures)})", set()
 
 
 def _basis(fid: str, figure: Figure, figures: Mapping[str, Figure]) -> str:
@@ -351,13 +369,15 @@ def _claim(tokens: list[_Token], j: int) -> str | None:
     k = next(i for i, t in enumerate(same) if t is tokens[j])
     before = [t.text if t.kind == "word" else "" for t in same[max(0, k - 3) : k]][::-1]
     after = same[k + 1].text if k + 1 < len(same) and same[k + 1].kind == "word" else ""
-    if after in _NOUN_HEADS | {"than"} or before[:1] in ([w] for w in _HEDGES_JUST_BEFORE) or set(before) & _HEDGES:
+    if word in _DECLINE and after not in ("in", "of", "from", "to", "by") and (k + 1 == len(same) or after):
+        return None
+    if after in _NOT_BEFORE or (before and before[0] in _HEDGES_JUST_BEFORE) or set(before) & _HEDGES:
         return None
     if word not in COMPARATIVES:
         return DIRECTION_WORDS.get(word)
     if "than" in [t.text for t in same[k:]] or after == "is" or before[:2] in (["is", "lower"], ["is", "higher"]):
         return None  # 'higher than the family', 'lower is better'
-    led = before[:1] in ([w] for w in _LEADS)
+    led = bool(before) and before[0] in _LEADS
     if word in ("up", "down"):  # 'up from', 'down by'; not 'up to the board'
         following = same[k + 2].kind if k + 2 < len(same) else ""
         led = (led or after in ("from", "by", "on")) and not (after == "to" and following == "word")

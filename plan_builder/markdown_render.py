@@ -123,8 +123,8 @@ def parse_markdown(text: str) -> ET.Element:
     capture = _CaptureTree(md)
     md.treeprocessors.register(capture, "capture", -10)
     md.convert(text)
-    assert capture.root is not None
-    return capture.root
+    # Python-Markdown skips its tree processors for blank text: an empty section has no elements.
+    return capture.root if capture.root is not None else ET.Element("div")
 
 
 def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:

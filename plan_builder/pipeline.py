@@ -64,13 +64,14 @@ class BuildResult:
 def load_sections(plan: Plan, structure: Structure) -> list[Section]:
     """Load every section and appendix listed in the manifest, in order."""
     sections = []
+    problems: list[str] = []
     for key, entries, is_appendix in (
         ("sections", plan.manifest.sections, False),
         ("appendices", plan.manifest.appendices, True),
     ):
         for index, entry in enumerate(entries):
-            sections.append(
-                load_section(
+            try:
+                section = load_section(
                     plan.path(entry.file),
                     plan.display(entry.file),
                     structure,
@@ -78,7 +79,12 @@ def load_sections(plan: Plan, structure: Structure) -> list[Section]:
                     separate_document=entry.separate_document,
                     listed_at=f"{manifest_where(plan, (key, index))}: {key}[{index}]",
                 )
-            )
+            except SectionError as exc:
+                problems += exc.problems  # keep going: report every section's problems at once
+                continue
+            sections.append(section)
+    if problems:
+        raise SectionError(*problems)
     return sections
 
 
@@ -196,11 +202,18 @@ def compute(plan: Plan, inputs: Inputs) -> Computed:
     env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
     context: dict[str, object] = dict(figure_namespace(performance))
     rendered = []
+    problems: list[str] = []
     for section in inputs.sections:
-        text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
+        try:
+            text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
+        except SectionError as exc:
+            problems += exc.problems  # keep going: every section's template errors at once
+            continue
         warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
         mismatches.clear()
         rendered.append(RenderedSection(section, text))
+    if problems:
+        raise SectionError(*problems)
     glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
         from plan_builder.glossary import undefined_abbreviations
