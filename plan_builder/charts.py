@@ -37,48 +37,50 @@ UNIT_AXIS = {
 
 
 def render_chart(series: Series) -> bytes:
-    """Draw `series` as a line chart and return PNG bytes."""
-    import matplotlib
+    """Draw `series` as a line chart and return PNG bytes.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Uses matplotlib's object API with fixed margins: no pyplot state, and no
+    tight_layout (which draws the figure twice), so each chart draws once.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
 
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "plan-builder"})
-    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
-    try:
-        positions = list(range(len(series.periods)))
-        for index, (area, values) in enumerate(series.lines.items()):
-            style = index % len(COLOURS)
-            axes.plot(
-                positions,
-                [float("nan") if v is None else v for v in values],
-                label=area,
-                color=COLOURS[style],
-                marker=MARKERS[style],
-                linestyle=DASHES[style],
-                linewidth=2.6 if index == 0 else 1.6,
-                markersize=5,
-            )
-        labels = [label.replace("-", "-\n", 1) if len(label) > 12 else label for label in series.periods]
-        axes.set_xticks(positions, labels)
-        axes.set_ylabel(UNIT_AXIS.get(series.measure.unit, ""))
-        axes.set_ylim(bottom=0)
-        axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-        axes.spines[["top", "right"]].set_visible(False)
-        two_line = any(len(label) > 12 for label in series.periods)
-        axes.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.24 if two_line else -0.14),
-            ncol=min(len(series.lines), 3),
-            frameon=False,
-            fontsize=8,
+    two_line = any(len(label) > 12 for label in series.periods)
+    figure = MplFigure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.36 if two_line else 0.27)
+    axes = figure.add_subplot()
+    positions = list(range(len(series.periods)))
+    for index, (area, values) in enumerate(series.lines.items()):
+        style = index % len(COLOURS)
+        axes.plot(
+            positions,
+            [float("nan") if v is None else v for v in values],
+            label=area,
+            color=COLOURS[style],
+            marker=MARKERS[style],
+            linestyle=DASHES[style],
+            linewidth=2.6 if index == 0 else 1.6,
+            markersize=5,
         )
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    labels = [label.replace("-", "-\n", 1) if len(label) > 12 else label for label in series.periods]
+    axes.set_xticks(positions, labels, fontsize=8.5)
+    axes.tick_params(axis="y", labelsize=8.5)
+    axes.set_ylabel(UNIT_AXIS.get(series.measure.unit, ""), fontsize=8.5)
+    axes.set_ylim(bottom=0)
+    axes.set_xlim(-0.45, len(positions) - 0.55)  # room for the first and last two-line labels
+    axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 if two_line else -0.16),
+        ncol=min(len(series.lines), 3),
+        frameon=False,
+        fontsize=8,
+    )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def chart_png(series: Series, cache_dir: Path | None) -> bytes:

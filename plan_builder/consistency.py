@@ -104,11 +104,11 @@ _REF_ID = re.compile(r"\s*-?\s*([A-Za-z_]\w*(?:\.\w+)*)(.*)", re.S)
 _HIDDEN = re.compile(
     r"^(?:```|~~~).*?^(?:```|~~~)[^\n]*|^(?::::|[ \t]*#)[^\n]*", re.M | re.S
 )  # code, directives, headings
-_BREAK = re.compile(r"\n(?=[ \t]*(?:\n|$|[-*+>]\s|\d+[.)]\s))")  # paragraphs and list items are sentences apart
+_BREAK = re.compile(r"\n(?=[ \t\r]*(?:\n|$|[-*+>]\s|\d+[.)]\s))")  # paragraphs and list items are sentences apart
 _SENTENCE_END = re.compile(rf"{_STOP}+|[.!?]+(?=[\s{_REF}\"')\]]|$)")
 _TOKEN = re.compile(
     rf"(?P<ref>{_REF}+)|(?P<clause>;)"
-    r"|(?P<num>(?<![\w.,/\-−–])(?P<sign>[-+−])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![\w/]|[-–.,]\d)"
+    r"|(?P<num>(?<![\w.,/\-−–])(?P<sign>[-+−–])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![\w/]|[-–.,]\d)"
     r"(?P<unit>\s?%|\s?per ?cent\b|\s?percentage points?\b|\s?pp\b|\s?points?\b)?)"
     r"|(?P<word>[^\W\d_]+(?:[-'’][^\W\d_]+)*)"
 )
@@ -142,9 +142,20 @@ class _Anchor:
 
 
 def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str, Figure]) -> list[str]:
-    """Check each (file, first body line, raw body) against `figures`; return 'file:line: ...' warnings."""
+    """Check section text against the computed figures; return one warning per inconsistency.
+
+    Args:
+        sections: (file as shown to the user, line where the body starts, raw body before rendering).
+        figures: computed figures by id, as in `PerformanceResult.figures`.
+
+    Returns:
+        Warnings in file and text order, each 'file:line: ...' at the offending word or number, e.g.
+        "sections/09-performance.md:12: says 'decreased' next to fte.change.rate, but it rose (+16.2%, worsening)"
+        or "sections/09-performance.md:7: '1.12' next to 'frequency rate' disagrees with
+        reoffending.annual.latest.frequency = 0.63 (reoffences 50 / children 80)".
+    """
     aliases = _alias_table(figures)
-    names = "|".join(f"(?P<a{i}>{text})" for i, (text, _) in enumerate(aliases))
+    names = "|".join(f"(?P<a{i}>{text})" for i, (text, _) in enumerate(aliases)) or "(?!)"  # no figures: no names
     pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.I)
     env = make_environment(FILTERS)
     context = figure_namespace(PerformanceResult(figures=dict(figures)))  # to evaluate `{% if %}` as rendering would
@@ -261,7 +272,7 @@ def _sibling(fid: str, slot: str) -> str | None:
 def _literal(match: re.Match[str]) -> tuple[Decimal, int, bool]:
     """A typed number as (signed value, decimal places typed, whether a sign was typed)."""
     frac, sign = match.group("frac") or "", match.group("sign")
-    value = Decimal(("-" if sign in ("-", "−") else "") + match.group("digits").replace(",", "") + frac)
+    value = Decimal(("-" if sign and sign != "+" else "") + match.group("digits").replace(",", "") + frac)
     return value, max(len(frac) - 1, 0), sign is not None
 
 
@@ -273,7 +284,7 @@ def _check_numbers(
     The number also narrows `anchor.ids` for check 1: to the figures it matches ('26.0%' is the annual
     cohort, not the quarterly one), or to none when it is a comparator's or an earlier period's.
     """
-    clause, skip = tokens[anchor.last].clause, set()
+    clause, skip = tokens[anchor.last].clause, set[int]()
     for j in range(anchor.last + 1, min(len(tokens), anchor.last + 1 + NUMBER_WINDOW)):
         token = tokens[j]
         if token.clause != clause or j in others or (token.kind == "ref" and token.text and not token.time):
@@ -312,7 +323,8 @@ def _check_numbers(
         checks = [(token, slots)] + (
             [(then, ["latest" if after == "to" else "previous"])] if then and after in ("to", "from") else []
         )
-        found, matched = [], set()
+        found: Found = []
+        matched: set[str] = set()
         for number, number_slots in checks:  # 'from 188 to 200': both
             problem, agreeing = _judge(number, anchor.name, ids, number_slots, years, figures)
             found += [(number.start, problem)] if problem else []
@@ -378,9 +390,11 @@ def _claim(tokens: list[_Token], j: int) -> str | None:
     if "than" in [t.text for t in same[k:]] or after == "is" or before[:2] in (["is", "lower"], ["is", "higher"]):
         return None  # 'higher than the family', 'lower is better'
     led = bool(before) and before[0] in _LEADS
-    if word in ("up", "down"):  # 'up from', 'down by'; not 'up to the board'
-        following = same[k + 2].kind if k + 2 < len(same) else ""
-        led = (led or after in ("from", "by", "on")) and not (after == "to" and following == "word")
+    if word in ("up", "down"):  # 'up from', 'down by', 'down 2.4 points'; not 'set up', 'up to the board'
+        following = [t.kind for t in same[k + 1 : k + 3]]
+        led = (led or after in ("from", "by", "on") or following[:1] == ["num"]) and not (
+            after == "to" and following[1:] == ["word"]
+        )
     return COMPARATIVES[word] if led else None
 
 

@@ -35,6 +35,7 @@ from plan_builder.docx_xml import (
     missing_styles,
     set_style,
     set_update_fields_on_open,
+    style_names_to_ids,
 )
 from plan_builder.errors import TemplateError
 
@@ -85,8 +86,8 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
 
 def _remap_styles(element: Any, source: Document, target: Document, display: Path) -> None:
     """Style ids differ between documents; match them by style name."""
-    source_names = {s.style_id: s.name for s in source.styles}
-    target_ids = {s.name: s.style_id for s in target.styles}
+    source_names = {v: k for k, v in style_names_to_ids(source.styles.element).items()}
+    target_ids = style_names_to_ids(target.styles.element)
     for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
         for node in element.iter(qn(tag)):
             name = source_names.get(node.get(qn("w:val")))

@@ -7,11 +7,12 @@ lists that restart, and alt text on pictures.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -19,6 +20,26 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell, _Row
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
+
+
+def add_text_run(paragraph: Paragraph, text: str) -> Run:
+    """Append a run holding `text`; much faster than python-docx's per-character `add_run(text)`.
+
+    Tabs and line breaks still go through python-docx, which turns them into w:tab and w:br.
+    """
+    from docx.text.run import Run as DocxRun
+
+    if "\t" in text or "\n" in text:
+        return paragraph.add_run(text)
+    r = paragraph._p.add_r()
+    t = etree.SubElement(r, qn("w:t"))
+    t.text = text
+    if text != text.strip():
+        t.set(XML_SPACE, "preserve")
+    return DocxRun(r, paragraph)
+
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _field_char(paragraph: Paragraph, kind: str) -> None:
@@ -225,12 +246,22 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
     Word honours a percentage table width, but LibreOffice lays tables out from
     the grid, so both are set.
     """
+    twips = [str(int(width / 635)) for width in widths]  # EMU -> twentieths of a point
     grid = table._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-        column.set(qn("w:w"), str(int(width / 635)))  # EMU -> twentieths of a point
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = width
+    for column, value in zip(grid.findall(qn("w:gridCol")), twips, strict=False):
+        column.set(qn("w:w"), value)
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        for tc, value in zip(tr.iterchildren(qn("w:tc")), twips, strict=False):
+            tc_pr = tc.find(qn("w:tcPr"))
+            if tc_pr is None:
+                tc_pr = OxmlElement("w:tcPr")
+                tc.insert(0, tc_pr)
+            tc_w = tc_pr.find(qn("w:tcW"))
+            if tc_w is None:
+                tc_w = OxmlElement("w:tcW")
+                tc_pr.insert(0, tc_w)
+            tc_w.set(qn("w:w"), value)
+            tc_w.set(qn("w:type"), "dxa")
 
 
 def style_id(part: object, name: str) -> str:
@@ -243,14 +274,60 @@ def style_id(part: object, name: str) -> str:
     main = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
     cache: dict[str, str] | None = getattr(main, "_plan_builder_style_ids", None)
     if cache is None:
-        cache = {style.name: style.style_id for style in main.document.styles}
+        cache = style_names_to_ids(main.document.styles.element)
         main._plan_builder_style_ids = cache
     return cache[name]
 
 
+def style_names_to_ids(styles_element: Any) -> dict[str, str]:
+    """Map style names to ids straight from styles.xml (python-docx's Style objects are slow to list)."""
+    mapping = {}
+    for style in styles_element.iterchildren(qn("w:style")):
+        name = style.find(qn("w:name"))
+        style_id_value = style.get(qn("w:styleId"))
+        if name is not None and style_id_value is not None:
+            mapping[BUILTIN_STYLE_NAMES.get(name.get(qn("w:val")), name.get(qn("w:val")))] = style_id_value
+    return mapping
+
+
+# styles.xml stores some built-in names in lower case; python-docx shows them capitalised.
+BUILTIN_STYLE_NAMES = {
+    "heading 1": "Heading 1",
+    "heading 2": "Heading 2",
+    "heading 3": "Heading 3",
+    "heading 4": "Heading 4",
+    "heading 5": "Heading 5",
+    "heading 6": "Heading 6",
+    "heading 7": "Heading 7",
+    "heading 8": "Heading 8",
+    "heading 9": "Heading 9",
+    "caption": "Caption",
+    "header": "Header",
+    "footer": "Footer",
+    "title": "Title",
+    "toc 1": "TOC 1",
+    "toc 2": "TOC 2",
+    "toc 3": "TOC 3",
+    "toc heading": "TOC Heading",
+}
+
+
 def set_style(paragraph: Paragraph, name: str) -> None:
     """Give `paragraph` the paragraph style `name` (fast path of `paragraph.style = ...`)."""
-    paragraph._p.style = style_id(paragraph.part, name)
+    set_paragraph_style_id(paragraph._p, style_id(paragraph.part, name))
+
+
+def set_paragraph_style_id(p: Any, value: str) -> None:
+    """Set w:pStyle on a w:p element directly (python-docx's setter is slow in bulk)."""
+    p_pr = p.find(qn("w:pPr"))
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    p_style = p_pr.find(qn("w:pStyle"))
+    if p_style is None:
+        p_style = OxmlElement("w:pStyle")
+        p_pr.insert(0, p_style)
+    p_style.set(qn("w:val"), value)
 
 
 def add_paragraph(document: Document, text: str = "", style: str | None = None) -> Paragraph:

@@ -13,11 +13,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import markdown
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, RGBColor
 from markdown.treeprocessors import Treeprocessor
 
@@ -27,6 +29,7 @@ from plan_builder.docx_xml import (
     add_field,
     add_hyperlink,
     add_paragraph,
+    add_text_run,
     mark_header_row,
     restart_numbering,
     set_alt_text,
@@ -115,13 +118,22 @@ class _CaptureTree(Treeprocessor):
         self.root = root
 
 
-def parse_markdown(text: str) -> ET.Element:
-    """Parse Markdown with tables and sane lists; raw HTML is kept as literal text."""
+@lru_cache(maxsize=1)
+def _markdown() -> tuple[markdown.Markdown, _CaptureTree]:
+    """One configured parser, reused (building one costs more than parsing a section)."""
     md = markdown.Markdown(extensions=["tables", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     capture = _CaptureTree(md)
     md.treeprocessors.register(capture, "capture", -10)
+    return md, capture
+
+
+def parse_markdown(text: str) -> ET.Element:
+    """Parse Markdown with tables and sane lists; raw HTML is kept as literal text."""
+    md, capture = _markdown()
+    md.reset()
+    capture.root = None
     md.convert(text)
     # Python-Markdown skips its tree processors for blank text: an empty section has no elements.
     return capture.root if capture.root is not None else ET.Element("div")
@@ -169,7 +181,7 @@ def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code
     for piece, is_placeholder in placeholder_text(text):
         if not piece:
             continue
-        run = paragraph.add_run(piece)
+        run = add_text_run(paragraph, piece)
         if bold or is_placeholder:
             run.bold = True
         if italic:
@@ -343,12 +355,12 @@ def fit_columns(ctx: RenderContext, table: Table, weights: list[int] | None = No
     Without the minimum, Word and LibreOffice break words such as "Previous" across lines
     in narrow columns. `weights` default to each column's longest text (capped).
     """
-    columns = len(table.columns)
+    columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
     longest_word = [1] * columns
     longest_text = [1] * columns
-    for row in table.rows:
-        for index, cell in enumerate(row.cells[:columns]):
-            text = cell.text
+    for tr in table._tbl.iterchildren(qn("w:tr")):
+        for index, tc in enumerate(list(tr.iterchildren(qn("w:tc")))[:columns]):
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
             words = text.split()
             if words:
                 longest_word[index] = max(longest_word[index], max(len(w) for w in words))

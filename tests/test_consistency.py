@@ -120,7 +120,8 @@ def test_worsened_next_to_a_lower_is_better_figure_that_fell():
         "Reoffending fell to {{ reoffending.annual.latest.binary }} while the rate of first time entrants "
         "rose to {{ fte.latest.rate }}.",
         # Hedged, negated, compared, or about the measure in general.
-        "We aim to reduce the rate from {{ fte.latest.rate }}.",
+        "Our aim is a reduction from {{ fte.latest.rate }}.",
+        "We want the rate to fall to {{ fte.family.rate }} or below {{ fte.latest.rate }}.",
         "The rate did not fall: it is {{ fte.latest.rate }}.",
         "The rate of {{ fte.latest.rate }} is higher than the family's {{ fte.family.rate }}.",
         "For this measure lower is better: {{ fte.latest.rate }}.",
@@ -255,6 +256,15 @@ def test_warnings_are_in_text_order_across_sections():
         "sections/b.md:10: '210' next to 'FTE rate' disagrees with "
         "fte.latest.rate = 200 (fte_count 80 / population_10_17 40,000)",
     ]
+
+
+def test_windows_line_endings_an_en_dash_minus_and_no_figures():
+    assert check("Intro.\r\n\r\nThe FTE rate: GREEN, down –14.3%.\r\n") == [
+        "sections/09-performance.md:6: says 'down' next to 'FTE rate' (fte.change.rate), "
+        "but it rose (+6.4%, worsening)",
+        "sections/09-performance.md:6: '–14.3%' next to 'FTE rate' disagrees with fte.change.rate = +6.4% (188 to 200)",
+    ]
+    assert check("The FTE rate fell to 150 and {{ fte.latest.rate }} fell.", {}) == []
 
 
 # The example plan must be consistent with its own data.
