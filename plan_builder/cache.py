@@ -45,20 +45,37 @@ def image_key(kind: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached_image(cache_dir: Path | None, key: str, render: Callable[[], bytes]) -> bytes:
-    """Return the cached PNG for `key`, rendering and storing it on a miss.
+class ImageCache:
+    """Rendered images by key; new ones are written to disk only by `flush`, after a successful build."""
 
-    Cache problems (a read-only folder, a full disk) never fail a build: the image
-    is rendered and returned, just not stored.
-    """
-    if cache_dir is None:
-        return render()
-    path = cache_dir / key[:2] / f"{key}.png"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = render()
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.new: dict[str, bytes] = {}
+
+    def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
+        """The image for `key`: from memory or disk, else rendered (and kept for `flush`)."""
+        if key in self.new:
+            return self.new[key]
+        if self.folder is not None:
+            try:
+                return (self.folder / key[:2] / f"{key}.png").read_bytes()
+            except OSError:
+                pass
+        data = render()
+        self.new[key] = data
+        return data
+
+    def flush(self) -> None:
+        """Store new images; cache problems (read-only folder, full disk) never fail a build."""
+        if self.folder is None:
+            return
+        for key, data in self.new.items():
+            write_cache_file(self.folder / key[:2] / f"{key}.png", data)
+        self.new.clear()
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write one cache entry atomically, ignoring failures."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".partial") as handle:
@@ -66,4 +83,3 @@ def cached_image(cache_dir: Path | None, key: str, render: Callable[[], bytes]) 
         os.replace(handle.name, path)
     except OSError:
         pass
-    return data

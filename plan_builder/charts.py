@@ -9,10 +9,9 @@ readers. Every chart gets alt text written from its data.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plan_builder.cache import cached_image, image_key
+from plan_builder.cache import ImageCache, image_key
 from plan_builder.figures import Figure, Unit
 from plan_builder.formatting import format_figure
 
@@ -83,7 +82,7 @@ def render_chart(series: Series) -> bytes:
     return buffer.getvalue()
 
 
-def chart_png(series: Series, cache_dir: Path | None) -> bytes:
+def chart_png(series: Series, cache: ImageCache) -> bytes:
     """The chart for `series`, from the cache when its data and style are unchanged."""
     payload = {
         "title": series.title,
@@ -92,7 +91,7 @@ def chart_png(series: Series, cache_dir: Path | None) -> bytes:
         "lines": series.lines,
         "style": [WIDTH_INCHES, HEIGHT_INCHES, DPI, COLOURS, MARKERS, repr(DASHES)],
     }
-    return cached_image(cache_dir, image_key("trend-chart", payload), lambda: render_chart(series))
+    return cache.get_or_render(image_key("trend-chart", payload), lambda: render_chart(series))
 
 
 def _shown(figure: Figure | None) -> str:

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plan_builder.cache import ImageCache
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.errors import PlanBuilderError
 
@@ -131,7 +132,7 @@ def run_checks(plan_dir: Path) -> CheckReport:
         pass
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
         try:
-            directives, automatic = pipeline.blocks(inputs, computed)
+            directives, automatic, digests = pipeline.blocks(plan, inputs, computed)
             rendered_plan = pipeline.render_plan(
                 plan,
                 computed.rendered,
@@ -139,7 +140,8 @@ def run_checks(plan_dir: Path) -> CheckReport:
                 directives,
                 automatic,
                 outstanding=computed.performance.pending,
-                cache_dir=pipeline.cache_dir_for(plan_dir / "output"),
+                images=ImageCache(pipeline.cache_dir_for(plan_dir / "output")),
+                block_digests=digests,
             )
         except PlanBuilderError as exc:
             _collect(report, exc)

@@ -40,6 +40,7 @@ from plan_builder.docx_xml import (
     shade_cell,
     style_id,
 )
+from plan_builder.cache import ImageCache
 from plan_builder.errors import SectionError
 from plan_builder.pending import placeholder_text
 
@@ -81,8 +82,8 @@ class RenderContext:
     warnings: list[str] = field(default_factory=list)
     text_width: Emu = layout.TEXT_WIDTH
     landscape: bool = False
-    cache_dir: Path | None = None
-    """Where rendered charts are cached (None: no cache)."""
+    images: ImageCache = field(default_factory=lambda: ImageCache(None))
+    """Rendered charts, cached by a hash of their data and style."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""

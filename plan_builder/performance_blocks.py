@@ -137,7 +137,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     figure_number = ctx.figure_count
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(series, ctx.cache_dir)), width=ctx.text_width)
+    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(series, ctx.images)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)
     if series.measure.basis:
         _note(

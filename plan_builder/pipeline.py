@@ -8,13 +8,14 @@ as they were.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.cache import cache_dir_for
+from plan_builder.cache import ImageCache, cache_dir_for
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -23,6 +24,7 @@ from plan_builder.document import set_contents_pages
 from plan_builder.errors import ConfigError, OutputError, SectionError
 from plan_builder.figures import Figure
 from plan_builder.formatting import FILTERS
+from plan_builder.fragments import FragmentCache
 from plan_builder.kpis import stated_mismatch
 from plan_builder.manifest import (
     ChangeSummary,
@@ -222,17 +224,43 @@ def compute(plan: Plan, inputs: Inputs) -> Computed:
     return Computed(performance, rendered, env, warnings)
 
 
-def blocks(inputs: Inputs, computed: Computed) -> tuple[dict[str, Directive], dict[str, list[str]]]:
-    """Block renderers by name, and which blocks each YJB section gets automatically."""
+def blocks(
+    plan: Plan, inputs: Inputs, computed: Computed
+) -> tuple[dict[str, Directive], dict[str, list[str]], dict[str, str]]:
+    """Block renderers by name, the blocks each YJB section gets automatically, and what each block draws on.
+
+    The digests (a hash of the data behind each block) let the fragment cache reuse a
+    rendered section only while the data its blocks show is unchanged.
+    """
     directives: dict[str, Directive] = {}
     automatic: dict[str, list[str]] = {}
+    digests: dict[str, str] = {}
+    context = (plan.manifest.as_of, plan.manifest.service.nation, plan.manifest.status)
     if inputs.data is not None:
-        directives.update(performance_directives(computed.performance))
+        performance = computed.performance
+        performance_directive_set = performance_directives(performance)
+        directives.update(performance_directive_set)
         automatic["performance"] = ["performance-summary", "chart", "kpi-table"]
+        digest = _digest(
+            context,
+            {k: f.to_json() for k, f in performance.figures.items()},
+            [repr(s) for s in performance.series.values()],
+            [repr(r) for r in performance.summary],
+            performance.pending,
+        )
+        digests.update(dict.fromkeys(performance_directive_set, digest))
+    for name, part in inputs.structured.parts.items():
+        digest = _digest(context, name, repr(part))
+        for block in inputs.structured.blocks_of.get(name, []):
+            digests[block] = digest
     directives.update(inputs.structured.directives)
     for heading, names in inputs.structured.automatic.items():
         automatic.setdefault(heading, []).extend(names)
-    return directives, automatic
+    return directives, automatic, digests
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
@@ -312,18 +340,27 @@ def write_outputs(
 
 
 def build(
-    plan_dir: Path, output_dir: Path | None = None, *, pdf: bool = False, board_pack: bool = False
+    plan_dir: Path,
+    output_dir: Path | None = None,
+    *,
+    pdf: bool = False,
+    board_pack: bool = False,
+    fragments: FragmentCache | None = None,
 ) -> BuildResult:
     """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`).
 
     With `pdf`, a PDF too; with `board_pack`, also one PDF of the plan and its separate appendices.
+    `fragments` is a cache of rendered sections kept between builds (watch mode keeps one).
     """
     plan = load_plan(plan_dir)
     inputs = load_inputs(plan)
     computed = compute(plan, inputs)
     folder = output_dir or plan_dir / "output"
     record = build_record(plan, computed, f"{document_stem(plan)}.docx")
-    directives, automatic = blocks(inputs, computed)
+    directives, automatic, digests = blocks(plan, inputs, computed)
+    cache_dir = cache_dir_for(folder)
+    images = ImageCache(cache_dir)
+    fragments = fragments if fragments is not None else FragmentCache(cache_dir / "fragments")
     rendered_plan = render_plan(
         plan,
         computed.rendered,
@@ -332,11 +369,15 @@ def build(
         automatic,
         outstanding=computed.performance.pending,
         changes=changes_since_other_version(plan, folder, record),
-        cache_dir=cache_dir_for(folder),
+        images=images,
+        fragments=fragments,
+        block_digests=digests,
     )
     target, pdf_path, appendix_paths = write_outputs(
         plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
     )
+    images.flush()  # caches are written only once the documents are
+    fragments.flush()
     warnings = inputs.warnings + computed.warnings + rendered_plan.ctx.warnings
     changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
     document = rendered_plan.document

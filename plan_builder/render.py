@@ -7,6 +7,8 @@ written, structured blocks placed, and the contents filled in last.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from plan_builder import document as doc_ops
 from plan_builder.config import Plan, Signatory, Status
 from plan_builder.docx_xml import add_paragraph
+from plan_builder.cache import ImageCache
 from plan_builder.formatting import long_date
+from plan_builder.fragments import FragmentCache, render_with_cache
 from plan_builder.manifest import ChangeSummary
 from plan_builder.markdown_render import (
     Directive,
@@ -244,7 +248,9 @@ def render_plan(
     *,
     outstanding: list[PendingItem] | None = None,
     changes: ChangeSummary | None = None,
-    cache_dir: Path | None = None,
+    images: ImageCache | None = None,
+    fragments: FragmentCache | None = None,
+    block_digests: dict[str, str] | None = None,
 ) -> RenderedPlan:
     """Build the whole document in memory (and separate appendix documents).
 
@@ -256,7 +262,9 @@ def render_plan(
 
     def new_context() -> RenderContext:
         document = doc_ops.open_template(plan.path(manifest.template), Path(manifest.template))
-        return RenderContext(document=document, plan_root=plan.root, directives=dict(directives), cache_dir=cache_dir)
+        return RenderContext(
+            document=document, plan_root=plan.root, directives=dict(directives), images=images or ImageCache(None)
+        )
 
     def signoff(ctx: RenderContext, argument: str, where: str) -> None:
         doc_ops.render_docx_template(
@@ -277,8 +285,17 @@ def render_plan(
 
     ctx = new_context()
     document = ctx.document
-    doc_ops.render_docx_template(
-        plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
+    template_digest = file_digest(plan.path(manifest.template))
+    digests = {"signoff": _digest(signoff_context(plan), file_digest(plan.path(manifest.signoff_template)))}
+    digests.update(block_digests or {})
+    render_with_cache(
+        fragments,
+        ctx,
+        ["cover", template_digest, file_digest(plan.path(manifest.cover_template)), cover_context(plan)],
+        set(),
+        lambda: doc_ops.render_docx_template(
+            plan.path(manifest.cover_template), Path(manifest.cover_template), cover_context(plan), env, document
+        ),
     )
     contents = doc_ops.add_contents(document)
     add_document_control(ctx, plan)
@@ -303,11 +320,42 @@ def render_plan(
             _finish(own, plan, f"{plan_title(plan)}, {title}", f"Youth Justice Plan {manifest.period}, {title}")
             separate.append((counters["appendix"], section, own.document))
             continue
-        _render_body(ctx, rendered, sub_number, automatic, placed)
+        names = sorted(
+            {b.partition(" ")[0] for b in automatic.get(section.heading_id, [])} | used_blocks(rendered.text)
+        )
+        key = ["section", template_digest, str(section.path), section.heading_id, title, sub_number, rendered.text]
+        key.append({name: digests.get(name, "") for name in names})
+        render_with_cache(
+            fragments if all(name in ctx.directives for name in names) else None,
+            ctx,
+            key,
+            placed,
+            lambda rendered=rendered, sub_number=sub_number: _render_body(ctx, rendered, sub_number, automatic, placed),
+        )
 
     doc_ops.fill_contents(document, contents, ctx.toc, {}, manifest.contents_levels)
     _finish(ctx, plan, plan_title(plan), f"Youth Justice Plan {manifest.period}")
     return RenderedPlan(document=document, ctx=ctx, appendices=separate)
+
+
+def used_blocks(text: str) -> set[str]:
+    """Names of the `::: name` blocks a section's text places."""
+    return {match[1] for match in BLOCK_LINE.finditer(text)}
+
+
+BLOCK_LINE = re.compile(r"^\s*:::\s*([a-z][a-z0-9-]*)", re.M)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, or '' if it cannot be read (the render then reports the problem)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def document_stem(plan: Plan) -> str:

@@ -18,7 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import RGBColor
 from pydantic import Field, field_validator
 
-from plan_builder.cache import cached_image, image_key
+from plan_builder.cache import image_key
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
@@ -328,7 +328,7 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
     add_caption(ctx, "Figure", "Risk heat map: residual risks after controls")
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    png = cached_image(ctx.cache_dir, heat_map_key(register), lambda: render_heat_map(register))
+    png = ctx.images.get_or_render(heat_map_key(register), lambda: render_heat_map(register))
     shape = paragraph.add_run().add_picture(io.BytesIO(png), width=int(ctx.text_width * 0.7))
     set_alt_text(shape, heat_map_alt_text(register), "Risk heat map")
 

@@ -66,6 +66,8 @@ class StructuredParts:
     directives: dict[str, Directive] = field(default_factory=dict)
     automatic: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    blocks_of: dict[str, list[str]] = field(default_factory=dict)
+    """Part name -> the block names it renders."""
 
 
 def load_structured(plan: Plan) -> StructuredParts:
@@ -86,7 +88,9 @@ def load_structured(plan: Plan) -> StructuredParts:
         part = getattr(module, loader_name)(path, display, plan)
         result.parts[name] = part
         result.warnings.extend(getattr(part, "warnings", []))
-        result.directives.update(getattr(module, factory_name)(part, plan))
+        part_directives = getattr(module, factory_name)(part, plan)
+        result.directives.update(part_directives)
+        result.blocks_of[name] = list(part_directives)
         for heading, blocks in placements.items():
             result.automatic.setdefault(heading, []).extend(blocks)
     return result

@@ -106,9 +106,9 @@ def test_build_from_another_folder_with_output_option(make_plan, run_cli, tmp_pa
 
     assert run.code == 0
     assert run.out.splitlines()[0] == f"Wrote {target / TINY_OUTPUT_NAME}"
-    # The document, its build manifest beside it, and the manifest history.
+    # The document, its build manifest beside it, the manifest history and the render cache.
     assert sorted(p.name for p in target.iterdir()) == sorted(
-        [TINY_OUTPUT_NAME, TINY_OUTPUT_NAME.replace(".docx", ".json"), "manifests"]
+        [TINY_OUTPUT_NAME, TINY_OUTPUT_NAME.replace(".docx", ".json"), "manifests", ".cache"]
     )
     assert not (root / "output").exists()
 
