@@ -18,7 +18,7 @@ from pydantic import Field
 
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import shade_cell
+from plan_builder.docx_xml import add_text_run, shade_cell
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import (
@@ -160,14 +160,14 @@ def render_counts(ctx: RenderContext, plan_actions: ActionPlan) -> None:
     table = start_table(ctx, ["Status", "Number of actions"])
     for label, count in [*plan_actions.counts, ("Total", len(plan_actions.actions))]:
         cells = add_body_row(table)
-        cells[0].paragraphs[0].add_run(label).bold = label == "Total"
-        run = cells[1].paragraphs[0].add_run(str(count))
+        add_text_run(cells[0].paragraphs[0], label).bold = label == "Total"
+        run = add_text_run(cells[1].paragraphs[0], str(count))
         run.bold = label == "Total"
         cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     overdue = sum(1 for a in plan_actions.actions if a.overdue)
     cells = add_body_row(table)
-    cells[0].paragraphs[0].add_run("Of which past their due date and not completed")
-    cells[1].paragraphs[0].add_run(str(overdue))
+    add_text_run(cells[0].paragraphs[0], "Of which past their due date and not completed")
+    add_text_run(cells[1].paragraphs[0], str(overdue))
     cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     fit_columns(ctx, table, [40, 16])
 
@@ -184,20 +184,20 @@ def render_actions(ctx: RenderContext, plan_actions: ActionPlan) -> None:
         for action in (a for a in plan_actions.actions if a.entry.theme == theme):
             entry = action.entry
             cells = add_body_row(table)
-            cells[0].paragraphs[0].add_run(entry.ref).bold = True
+            add_text_run(cells[0].paragraphs[0], entry.ref).bold = True
             text = entry.action + (f" (duplicate of {entry.duplicate_of})" if entry.duplicate_of else "")
-            cells[1].paragraphs[0].add_run(text)
-            cells[2].paragraphs[0].add_run(entry.lead)
-            cells[3].paragraphs[0].add_run(long_date(entry.due))
+            add_text_run(cells[1].paragraphs[0], text)
+            add_text_run(cells[2].paragraphs[0], entry.lead)
+            add_text_run(cells[3].paragraphs[0], long_date(entry.due))
             status = cells[4].paragraphs[0]
-            status.add_run(action.status_label)
+            add_text_run(status, action.status_label)
             if action.overdue:
                 fill, colour = OVERDUE_COLOURS
                 shade_cell(cells[4], fill)
-                flag = status.add_run("\nOverdue")
+                flag = add_text_run(status, "\nOverdue")
                 flag.bold = True
                 flag.font.color.rgb = RGBColor.from_string(colour)
-            cells[5].paragraphs[0].add_run(entry.progress or "No update")
+            add_text_run(cells[5].paragraphs[0], entry.progress or "No update")
         fit_columns(ctx, table, [6, 40, 18, 12, 16, 40])
     end_landscape(ctx)
 

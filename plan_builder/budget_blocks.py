@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from plan_builder.document import begin_landscape, end_landscape
+from plan_builder.docx_xml import add_text_run
 from plan_builder.formatting import long_date, money
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
 
@@ -45,7 +46,7 @@ def _row(table: Table, texts: list[str], *, text_columns: int = 1, bold: bool = 
     """Write a body row: the first `text_columns` cells are text, the rest money, right-aligned."""
     for index, (cell, text) in enumerate(zip(add_body_row(table), texts, strict=True)):
         paragraph = cell.paragraphs[0]
-        paragraph.add_run(text).bold = bold or None
+        add_text_run(paragraph, text).bold = bold or None
         if index >= text_columns:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif indent:
@@ -108,7 +109,9 @@ def render_contributions(ctx: RenderContext, budget: Budget) -> None:
         _row(table, ["Total", "All sources", money(budget.additional_total, places)], text_columns=2, bold=True)
         _fit(ctx, table)
         paragraph = ctx.document.add_paragraph()
-        paragraph.add_run(f"Total service budget {budget.year}: {money(budget.service_total, places)}").bold = True
+        add_text_run(
+            paragraph, f"Total service budget {budget.year}: {money(budget.service_total, places)}"
+        ).bold = True
         paragraph.add_run(
             f" (pooled budget {money(budget.total.total, places)} plus funding outside the pooled "
             f"budget {money(budget.additional_total, places)})."

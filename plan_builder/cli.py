@@ -16,6 +16,8 @@ from plan_builder.errors import PlanBuilderError
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.all:
+        return _build_all(args)
     from plan_builder.pipeline import build
 
     result = build(
@@ -49,6 +51,35 @@ def _diff(args: argparse.Namespace) -> int:
         old_path, new_path = last_two_manifests(Path(args.output))
     for line in compare(read_manifest(old_path), read_manifest(new_path)).lines():
         print(line)
+    return 0
+
+
+def _build_all(args: argparse.Namespace) -> int:
+    from plan_builder.batch import build_all
+
+    result = build_all(
+        Path(args.all),
+        jobs=args.jobs,
+        output=Path(args.output) if args.output else None,
+        report=lambda line: print(line, flush=True),
+    )
+    built = len(result.outcomes) - len(result.failed)
+    print(f"{len(result.outcomes)} plans in {result.seconds:.1f} s: {built} built, {len(result.failed)} failed")
+    for outcome in result.failed:
+        print(f"{outcome.plan_dir}: failed", file=sys.stderr)
+        for error in outcome.errors:
+            print(f"  error: {error}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from plan_builder.watch import Watcher
+
+    watcher = Watcher(Path(args.plan_dir), Path(args.output) if args.output else None)
+    try:
+        watcher.run(lambda line: print(line, flush=True), interval=args.interval)
+    except KeyboardInterrupt:
+        print("Stopped watching.")
     return 0
 
 
@@ -139,7 +170,17 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--board-pack", action="store_true", help="also write one PDF of the plan and its separate appendices"
     )
+    build.add_argument("--all", metavar="DIR", help="build every plan (folder with plan.yaml) under DIR in parallel")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="with --all: processes to use (default: cores)")
     build.set_defaults(handler=_build)
+
+    watch = commands.add_parser("watch", help="rebuild whenever sections, data, templates or plan.yaml change")
+    watch.add_argument(
+        "plan_dir", nargs="?", default=".", metavar="PLAN_DIR", help="folder with plan.yaml (default: .)"
+    )
+    watch.add_argument("--output", "-o", metavar="DIR", help="output folder (default: PLAN_DIR/output)")
+    watch.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look (0.5)")
+    watch.set_defaults(handler=_watch)
 
     check = commands.add_parser(
         "check",

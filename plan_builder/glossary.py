@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import Field
 
 from plan_builder.config import Plan
-from plan_builder.docx_xml import keep_row_together
+from plan_builder.docx_xml import add_text_run, keep_row_together
 from plan_builder.errors import ConfigError, SectionError, SourceLocation
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
 from plan_builder.schema import StrictModel, validate
@@ -254,8 +254,8 @@ def render_glossary(ctx: RenderContext, glossary: Glossary) -> None:
     table = start_table(ctx, ["Term", "Meaning"])
     for entry in glossary.entries:
         term, meaning = add_body_row(table)
-        term.paragraphs[0].add_run(entry.term).bold = True
-        meaning.paragraphs[0].add_run(entry.definition)
+        add_text_run(term.paragraphs[0], entry.term).bold = True
+        add_text_run(meaning.paragraphs[0], entry.definition)
         keep_row_together(table.rows[-1])
     # Terms wrap well at word breaks, so one long local name should not squeeze the meanings:
     # the term column gets at most the room of 25 characters (about 30% of the width).

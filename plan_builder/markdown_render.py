@@ -24,6 +24,7 @@ from docx.shared import Cm, Emu, RGBColor
 from markdown.treeprocessors import Treeprocessor
 
 from plan_builder import layout
+from plan_builder.cache import ImageCache
 from plan_builder.docx_xml import (
     add_bookmark,
     add_field,
@@ -40,7 +41,6 @@ from plan_builder.docx_xml import (
     shade_cell,
     style_id,
 )
-from plan_builder.cache import ImageCache
 from plan_builder.errors import SectionError
 from plan_builder.pending import placeholder_text
 

@@ -15,7 +15,7 @@ from docx.shared import RGBColor
 
 from plan_builder.charts import chart_alt_text, chart_png
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
+from plan_builder.docx_xml import add_paragraph, add_text_run, set_alt_text, shade_cell
 from plan_builder.errors import SectionError
 from plan_builder.figures import Figure, Rag
 from plan_builder.formatting import format_figure
@@ -53,7 +53,7 @@ def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "") -> None:
     rag = rag or Rag.NOT_RATED
     fill, text = RAG_COLOURS[rag]
     shade_cell(cell, fill)
-    run = cell.paragraphs[0].add_run(rag.value + (f" ({extra})" if extra else ""))
+    run = add_text_run(cell.paragraphs[0], rag.value + (f" ({extra})" if extra else ""))
     run.bold = rag is not Rag.NOT_RATED
     run.font.color.rgb = RGBColor.from_string(text)
 
@@ -67,7 +67,7 @@ def _write(cell: _Cell, text: str, *, right: bool = False) -> None:
 
 def _note(ctx: RenderContext, text: str) -> None:
     paragraph = add_paragraph(ctx.document, style="Caption")
-    run = paragraph.add_run(text)
+    run = add_text_run(paragraph, text)
     run.bold = False
 
 

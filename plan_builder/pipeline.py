@@ -346,11 +346,13 @@ def build(
     pdf: bool = False,
     board_pack: bool = False,
     fragments: FragmentCache | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`).
 
     With `pdf`, a PDF too; with `board_pack`, also one PDF of the plan and its separate appendices.
-    `fragments` is a cache of rendered sections kept between builds (watch mode keeps one).
+    `fragments` is a cache of rendered sections kept between builds (watch mode keeps one);
+    `cache_dir` overrides where charts and rendered sections are cached (batches share one).
     """
     plan = load_plan(plan_dir)
     inputs = load_inputs(plan)
@@ -358,7 +360,7 @@ def build(
     folder = output_dir or plan_dir / "output"
     record = build_record(plan, computed, f"{document_stem(plan)}.docx")
     directives, automatic, digests = blocks(plan, inputs, computed)
-    cache_dir = cache_dir_for(folder)
+    cache_dir = cache_dir or cache_dir_for(folder)
     images = ImageCache(cache_dir)
     fragments = fragments if fragments is not None else FragmentCache(cache_dir / "fragments")
     rendered_plan = render_plan(

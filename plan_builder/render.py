@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan_builder import document as doc_ops
-from plan_builder.config import Plan, Signatory, Status
-from plan_builder.docx_xml import add_paragraph
 from plan_builder.cache import ImageCache
+from plan_builder.config import Plan, Signatory, Status
+from plan_builder.docx_xml import add_paragraph, add_text_run
 from plan_builder.formatting import long_date
 from plan_builder.fragments import FragmentCache, render_with_cache
 from plan_builder.manifest import ChangeSummary
@@ -127,9 +127,9 @@ def add_outstanding(ctx: RenderContext, outstanding: list[PendingItem]) -> None:
     table = start_table(ctx, ["Data", "Source", "Due"])
     for item in outstanding:
         cells = add_body_row(table)
-        cells[0].paragraphs[0].add_run(item.what)
-        cells[1].paragraphs[0].add_run(item.source)
-        cells[2].paragraphs[0].add_run(item.due)
+        add_text_run(cells[0].paragraphs[0], item.what)
+        add_text_run(cells[1].paragraphs[0], item.source)
+        add_text_run(cells[2].paragraphs[0], item.due)
     fit_columns(ctx, table)
 
 
@@ -209,7 +209,7 @@ def add_document_control(ctx: RenderContext, plan: Plan) -> None:
     for entry in sorted(history, key=lambda e: e.date, reverse=True):
         cells = add_body_row(table)
         for cell, text in zip(cells, (entry.version, long_date(entry.date), entry.author, entry.summary), strict=True):
-            cell.paragraphs[0].add_run(text)
+            add_text_run(cell.paragraphs[0], text)
     fit_columns(ctx, table, [8, 12, 20, 50])
 
 
@@ -230,7 +230,7 @@ def add_changes(ctx: RenderContext, changes: ChangeSummary) -> None:
         for ident, old, new in changes.figures:
             cells = add_body_row(table)
             for cell, text in zip(cells, (ident, old, new), strict=True):
-                cell.paragraphs[0].add_run(text)
+                add_text_run(cell.paragraphs[0], text)
         fit_columns(ctx, table, [40, 15, 15])
     for label, names in (("Sections whose text changed", changes.sections), ("Input files changed", changes.inputs)):
         if names:

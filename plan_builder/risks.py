@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 from plan_builder.cache import image_key
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_paragraph, set_alt_text, shade_cell
+from plan_builder.docx_xml import add_paragraph, add_text_run, set_alt_text, shade_cell
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
@@ -275,13 +275,13 @@ def _score_cell(cell: _Cell, score: Score) -> None:
     fill, text = BAND_COLOURS[score.colour]
     shade_cell(cell, fill)
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}")
+    run = add_text_run(paragraph, f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}")
     run.bold = True
     run.font.color.rgb = RGBColor.from_string(text)
 
 
 def _lines(cell: _Cell, items: list[str]) -> None:
-    cell.paragraphs[0].add_run("\n".join(f"• {item}" for item in items) if items else "None")
+    add_text_run(cell.paragraphs[0], "\n".join(f"• {item}" for item in items) if items else "None")
 
 
 def render_register(ctx: RenderContext, register: RiskRegister) -> None:
@@ -303,20 +303,20 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
     )
     for risk in register.risks:
         cells = add_body_row(table)
-        cells[0].paragraphs[0].add_run(risk.ref).bold = True
+        add_text_run(cells[0].paragraphs[0], risk.ref).bold = True
         entry = risk.entry
         description = cells[1].paragraphs[0]
-        description.add_run(entry.title).bold = True
+        add_text_run(description, entry.title).bold = True
         if entry.cause:
-            description.add_run(f"\nCause: {entry.cause}")
+            add_text_run(description, f"\nCause: {entry.cause}")
         if entry.consequence:
-            description.add_run(f"\nConsequence: {entry.consequence}")
-        cells[2].paragraphs[0].add_run(entry.owner)
+            add_text_run(description, f"\nConsequence: {entry.consequence}")
+        add_text_run(cells[2].paragraphs[0], entry.owner)
         _score_cell(cells[3], risk.inherent)
         _lines(cells[4], entry.controls)
         _lines(cells[5], entry.further_actions)
         _score_cell(cells[6], risk.residual)
-        cells[7].paragraphs[0].add_run(long_date(entry.review))
+        add_text_run(cells[7].paragraphs[0], long_date(entry.review))
     fit_columns(ctx, table, [5, 38, 14, 11, 32, 30, 11, 11])
     bands = ", ".join(f"{b.rating} up to {b.up_to}" for b in register.bands)
     note = add_paragraph(ctx.document, style="Caption")

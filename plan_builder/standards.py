@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from plan_builder.config import Plan
-from plan_builder.docx_xml import add_paragraph
+from plan_builder.docx_xml import add_paragraph, add_text_run
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import (
@@ -148,12 +148,12 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
     table = start_table(ctx, ["Standard", "Operational grade", "Strategic grade"])
     for entry in assessment.standards:
         cells = add_body_row(table)
-        cells[0].paragraphs[0].add_run(STANDARDS[entry.standard])
-        cells[1].paragraphs[0].add_run(entry.operational.text)
-        cells[2].paragraphs[0].add_run(entry.strategic.text)
+        add_text_run(cells[0].paragraphs[0], STANDARDS[entry.standard])
+        add_text_run(cells[1].paragraphs[0], entry.operational.text)
+        add_text_run(cells[2].paragraphs[0], entry.strategic.text)
     fit_columns(ctx, table, [34, 24, 24])
     scale = add_paragraph(ctx.document, style="Caption")
-    scale.add_run(f"Grades on the scale: {', '.join(data.scale)}.").bold = False
+    add_text_run(scale, f"Grades on the scale: {', '.join(data.scale)}.").bold = False
     for entry in assessment.standards:
         add_heading(ctx, STANDARDS[entry.standard], 3, in_toc=False)
         if entry.summary:
@@ -162,9 +162,9 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
             ctx.document.add_paragraph().add_run("Progress on existing priorities").bold = True
             for item in entry.existing_priorities:
                 paragraph = add_paragraph(ctx.document, style="List Bullet")
-                paragraph.add_run(item.priority).bold = True
+                add_text_run(paragraph, item.priority).bold = True
                 if item.progress:
-                    paragraph.add_run(f": {item.progress}")
+                    add_text_run(paragraph, f": {item.progress}")
         if entry.new_priorities:
             ctx.document.add_paragraph().add_run("New priorities").bold = True
             for text in entry.new_priorities:
