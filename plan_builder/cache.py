@@ -31,12 +31,24 @@ def cache_dir_for(output_dir: Path) -> Path:
 
 
 @lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of plan-builder's own source and packaged data, so any code change invalidates caches."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
 def _renderer_versions() -> str:
     try:
         matplotlib = metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
         matplotlib = "none"
-    return f"plan-builder {__version__}; matplotlib {matplotlib}"
+    return f"plan-builder {code_digest()}; matplotlib {matplotlib}"
 
 
 def image_key(kind: str, payload: Any) -> str:

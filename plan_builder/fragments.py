@@ -25,8 +25,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from plan_builder import __version__
-from plan_builder.cache import write_cache_file
+from plan_builder.cache import code_digest, write_cache_file
 from plan_builder.markdown_render import RenderContext, TocEntry
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ class Fragment:
 
 def fragment_key(parts: list[Any]) -> str:
     """Hash everything that decides a section's XML."""
-    text = json.dumps([FORMAT, __version__, *parts], sort_keys=True, default=str)
+    text = json.dumps([FORMAT, code_digest(), *parts], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

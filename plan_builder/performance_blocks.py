@@ -163,14 +163,17 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
 
 def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
     """Every KPI measure with numerator and denominator, change, national figure and RAG."""
-    add_caption(ctx, "Table", "The ten YJB key performance indicators, latest quarter")
+    latest = [f for ident, f in result.figures.items() if ident.startswith("kpi.") and ".latest." in ident]
+    periods = [f.period for f in latest]
+    common = max(set(periods), key=periods.count) if periods else ""
+    add_caption(ctx, "Table", f"The ten YJB key performance indicators, {common or 'latest quarter'}")
     table = start_table(ctx, ["KPI and measure", "Latest", "Counts", "Change", "National", "RAG"])
     for figure_id, figure in result.figures.items():
         if not figure_id.startswith("kpi.") or ".latest." not in figure_id:
             continue
         prefix, _, measure = figure_id.partition(".latest.")
         cells = add_body_row(table)
-        _write(cells[0], f"{figure.label} ({figure.period})")
+        _write(cells[0], figure.label if figure.period == common else f"{figure.label} ({figure.period})")
         _write(cells[1], _shown(figure) + (" *" if figure.caveat else ""), right=True)
         inputs = [v for v in figure.inputs.values()]
         counts = " / ".join("n/a" if v is None else f"{int(v):,}" for v in inputs)
