@@ -19,6 +19,7 @@ from pathlib import Path
 from plan_builder.cache import ImageCache
 from plan_builder.config import Plan, Status, load_plan
 from plan_builder.errors import PlanBuilderError
+from plan_builder.fragments import FragmentCache
 
 SMALL_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
 SMALL_RATIO = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
@@ -132,16 +133,10 @@ def run_checks(plan_dir: Path) -> CheckReport:
         pass
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
         try:
-            directives, automatic, digests = pipeline.blocks(plan, inputs, computed)
-            rendered_plan = pipeline.render_plan(
-                plan,
-                computed.rendered,
-                computed.env,
-                directives,
-                automatic,
-                outstanding=computed.performance.pending,
-                images=ImageCache(pipeline.cache_dir_for(plan_dir / "output")),
-                block_digests=digests,
+            cache_dir = pipeline.cache_dir_for(plan_dir / "output")
+            # Read-only use of the caches: check never writes into the output folder.
+            rendered_plan = pipeline.render(
+                plan, inputs, computed, ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
             )
         except PlanBuilderError as exc:
             _collect(report, exc)

@@ -252,14 +252,7 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
         column.set(qn("w:w"), value)
     for tr in table._tbl.iterchildren(qn("w:tr")):
         for tc, value in zip(tr.iterchildren(qn("w:tc")), twips, strict=False):
-            tc_pr = tc.find(qn("w:tcPr"))
-            if tc_pr is None:
-                tc_pr = OxmlElement("w:tcPr")
-                tc.insert(0, tc_pr)
-            tc_w = tc_pr.find(qn("w:tcW"))
-            if tc_w is None:
-                tc_w = OxmlElement("w:tcW")
-                tc_pr.insert(0, tc_w)
+            tc_w = first_child(first_child(tc, "w:tcPr"), "w:tcW")
             tc_w.set(qn("w:w"), value)
             tc_w.set(qn("w:type"), "dxa")
 
@@ -319,15 +312,19 @@ def set_style(paragraph: Paragraph, name: str) -> None:
 
 def set_paragraph_style_id(p: Any, value: str) -> None:
     """Set w:pStyle on a w:p element directly (python-docx's setter is slow in bulk)."""
-    p_pr = p.find(qn("w:pPr"))
-    if p_pr is None:
-        p_pr = OxmlElement("w:pPr")
-        p.insert(0, p_pr)
-    p_style = p_pr.find(qn("w:pStyle"))
-    if p_style is None:
-        p_style = OxmlElement("w:pStyle")
-        p_pr.insert(0, p_style)
-    p_style.set(qn("w:val"), value)
+    first_child(first_child(p, "w:pPr"), "w:pStyle").set(qn("w:val"), value)
+
+
+def first_child(parent: Any, tag: str) -> Any:
+    """The element's `tag` child, created as its first child if missing.
+
+    Only for children that must come first in their parent (w:pPr, w:pStyle, w:tcPr, w:tcW).
+    """
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        parent.insert(0, child)
+    return child
 
 
 def add_paragraph(document: Document, text: str = "", style: str | None = None) -> Paragraph:

@@ -263,6 +263,31 @@ def _digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def render(
+    plan: Plan,
+    inputs: Inputs,
+    computed: Computed,
+    images: ImageCache,
+    fragments: FragmentCache | None,
+    *,
+    changes: ChangeSummary | None = None,
+) -> RenderedPlan:
+    """Render the plan document (and separate appendices) in memory."""
+    directives, automatic, digests = blocks(plan, inputs, computed)
+    return render_plan(
+        plan,
+        computed.rendered,
+        computed.env,
+        directives,
+        automatic,
+        outstanding=computed.performance.pending,
+        changes=changes,
+        images=images,
+        fragments=fragments,
+        block_digests=digests,
+    )
+
+
 def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
     """The build manifest for this build (written after the documents)."""
     manifest = plan.manifest
@@ -359,21 +384,11 @@ def build(
     computed = compute(plan, inputs)
     folder = output_dir or plan_dir / "output"
     record = build_record(plan, computed, f"{document_stem(plan)}.docx")
-    directives, automatic, digests = blocks(plan, inputs, computed)
     cache_dir = cache_dir or cache_dir_for(folder)
     images = ImageCache(cache_dir)
     fragments = fragments if fragments is not None else FragmentCache(cache_dir / "fragments")
-    rendered_plan = render_plan(
-        plan,
-        computed.rendered,
-        computed.env,
-        directives,
-        automatic,
-        outstanding=computed.performance.pending,
-        changes=changes_since_other_version(plan, folder, record),
-        images=images,
-        fragments=fragments,
-        block_digests=digests,
+    rendered_plan = render(
+        plan, inputs, computed, images, fragments, changes=changes_since_other_version(plan, folder, record)
     )
     target, pdf_path, appendix_paths = write_outputs(
         plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack

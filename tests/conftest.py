@@ -238,3 +238,13 @@ def build_fails(make_plan: MakePlan, run_cli: Callable[..., CliRun]) -> Callable
         assert snapshot(output) == before
 
     return check
+
+
+def copy_example_plan(tmp_path: Path) -> Path:
+    """A copy of the repository's example plan (manifest, sections, data, templates) to change freely."""
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    shutil.copy(REPO_ROOT / "plan.yaml", plan / "plan.yaml")
+    for folder in ("sections", "data", "templates"):
+        shutil.copytree(REPO_ROOT / folder, plan / folder)
+    return plan

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import copy_example_plan
 
 from plan_builder.cli import main
 from plan_builder.pipeline import build
@@ -16,15 +17,6 @@ from plan_builder.watermark import has_watermark
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT_NAME = "calderbrook-youth-justice-service-2025-26-draft"
-
-
-def copy_example(tmp_path: Path) -> Path:
-    plan = tmp_path / "plan"
-    plan.mkdir()
-    shutil.copy(ROOT / "plan.yaml", plan / "plan.yaml")
-    for folder in ("sections", "data", "templates"):
-        shutil.copytree(ROOT / folder, plan / folder)
-    return plan
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -39,7 +31,7 @@ def footer_text(document) -> str:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> Path:
-    return copy_example(tmp_path_factory.mktemp("example"))
+    return copy_example_plan(tmp_path_factory.mktemp("example"))
 
 
 def test_draft_has_watermark_and_status_in_footer(make_plan):
@@ -120,7 +112,7 @@ def test_separate_appendix_document(make_plan):
 
 
 def pending_plan(example: Path, tmp_path: Path) -> Path:
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     edit(
         plan / "plan.yaml",
         "    reoffending: data/reoffending.csv\n",
@@ -175,7 +167,7 @@ def test_final_build_refused_while_data_pending(example, tmp_path, capsys):
 
 
 def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_number(tmp_path, capsys):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     assert main(["build", str(plan)]) == 0
     edit(
         plan / "data" / "custody.csv",
@@ -206,7 +198,7 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
 
 
 def test_changes_since_version_page_for_the_board(tmp_path):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     build(plan)
     edit(plan / "plan.yaml", 'version: "0.3"', 'version: "0.4"')
     edit(plan / "plan.yaml", "status: draft\n", "status: draft\nchanges_page: true\n")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_example_plan
 
 from plan_builder.cli import main
 from plan_builder.data import load_dataset
@@ -98,16 +98,6 @@ def test_excel_sheet_is_read_directly(tmp_path):
     assert str(caught.value) == "performance.xlsx [FTE] row 3, column 'fte_count': 'lots' is not a number"
 
 
-def copy_example(tmp_path: Path) -> Path:
-    plan = tmp_path / "plan"
-    for name in ("plan.yaml",):
-        plan.mkdir()
-        shutil.copy(ROOT / name, plan / name)
-    for folder in ("sections", "data", "templates"):
-        shutil.copytree(ROOT / folder, plan / folder)
-    return plan
-
-
 def figures_json(plan: Path, capsys) -> dict[str, dict]:
     assert main(["figures", str(plan), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
@@ -115,7 +105,7 @@ def figures_json(plan: Path, capsys) -> dict[str, dict]:
 
 
 def test_one_changed_number_changes_exactly_its_figures(tmp_path, capsys):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     before = figures_json(plan, capsys)
     fte = plan / "data" / "first-time-entrants.csv"
     text = fte.read_text()
@@ -133,7 +123,7 @@ def test_one_changed_number_changes_exactly_its_figures(tmp_path, capsys):
 
 
 def test_example_figures_json_shape(tmp_path, capsys):
-    figures = figures_json(copy_example(tmp_path), capsys)
+    figures = figures_json(copy_example_plan(tmp_path), capsys)
     binary = figures["reoffending.annual.latest.binary"]
     assert set(binary) == {
         "id",
@@ -157,7 +147,7 @@ def test_example_figures_json_shape(tmp_path, capsys):
 
 
 def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     manifest = plan / "plan.yaml"
     manifest.write_text(
         manifest.read_text().replace(
@@ -177,7 +167,7 @@ def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
 
 
 def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     section = plan / "sections" / "09-performance.md"
     section.write_text(
         section.read_text() + "\nStated: {{ reoffending.annual.latest.per_reoffender | stated(6.65) }}.\n"

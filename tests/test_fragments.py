@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from conftest import copy_example_plan
 from docx_outline import normalised_body
 
 from plan_builder.fragments import FragmentCache
@@ -13,17 +13,8 @@ from plan_builder.pipeline import build
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def copy_example(tmp_path: Path) -> Path:
-    plan = tmp_path / "plan"
-    plan.mkdir()
-    shutil.copy(ROOT / "plan.yaml", plan / "plan.yaml")
-    for folder in ("sections", "data", "templates"):
-        shutil.copytree(ROOT / folder, plan / folder)
-    return plan
-
-
 def test_cached_build_is_the_same_document(tmp_path):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     uncached = build(plan, tmp_path / "a", fragments=FragmentCache(None))
     build(plan, tmp_path / "b")  # fills the on-disk cache
     disk = FragmentCache(tmp_path / "b" / ".cache" / "fragments")
@@ -33,7 +24,7 @@ def test_cached_build_is_the_same_document(tmp_path):
 
 
 def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     cache = FragmentCache(None)
     build(plan, tmp_path / "out", fragments=cache)
     csv = plan / "data" / "custody.csv"
@@ -53,7 +44,7 @@ def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
 
 
 def test_a_narrative_edit_re_renders_that_section(tmp_path):
-    plan = copy_example(tmp_path)
+    plan = copy_example_plan(tmp_path)
     cache = FragmentCache(None)
     build(plan, tmp_path / "out", fragments=cache)
     section = plan / "sections" / "03-child-first.md"
