@@ -176,6 +176,7 @@ CUSTODY = Indicator(
 
 
 def reoffending_indicator(kind: str) -> Indicator:
+    """Reoffending measures for `kind` ('quarterly' or 'annual') cohorts."""
     cohort = f"{kind} cohort"
     return Indicator(
         prefix=f"reoffending.{kind}",
@@ -226,6 +227,7 @@ def reoffending_indicator(kind: str) -> Indicator:
 
 
 def rows_from_records(records: Iterable[Record], start: str, end: str, counts: tuple[str, ...]) -> list[Row]:
+    """Turn loaded records into rows of counts, keyed by the named start and end columns."""
     return [Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source) for r in records]
 
 

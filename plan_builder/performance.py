@@ -78,7 +78,8 @@ def load_performance_data(plan: Plan) -> PerformanceData | None:
 def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
     """Compute all figures, series and summary rows from the loaded data."""
     config = plan.manifest.performance
-    assert config is not None
+    if config is None:
+        raise ValueError("compute_performance needs a plan with a 'performance' section")
     result = PerformanceResult(pending=list(data.pending))
     sets = data.datasets
     if "fte" in sets:

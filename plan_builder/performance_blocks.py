@@ -142,7 +142,8 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     if series.measure.basis:
         _note(
             ctx,
-            f"Basis: {series.measure.basis}. Figures are computed from the counts in the data and rounded for display only.",
+            f"Basis: {series.measure.basis}. "
+            "Figures are computed from the counts in the data and rounded for display only.",
         )
     add_caption(ctx, "Table", f"Data for figure {figure_number}: {series.title.lower()}")
     areas = list(series.lines)

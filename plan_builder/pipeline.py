@@ -131,8 +131,10 @@ def validate_structure(plan: Plan, structure: Structure, sections: list[Section]
 
 
 def stated_filter(mismatches: list[tuple[Figure, float]]) -> Callable[[object, float], str]:
-    """The `stated` filter: `{{ fte.latest.rate | stated(188) }}` shows the computed figure
-    and records a mismatch when the typed value disagrees beyond its rounding.
+    """The `stated` filter, which shows the computed figure and records a typed value that disagrees.
+
+    `{{ fte.latest.rate | stated(188) }}` renders the computed rate; if 188 differs from it beyond
+    its own rounding, the mismatch is recorded for a warning with the file and line.
     """
 
     def stated(value: object, typed: float) -> str:

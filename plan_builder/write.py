@@ -39,7 +39,10 @@ def write_atomic(path: Path, writer: Callable[[IO[bytes]], None]) -> Path:
         raise OutputError(
             f"{path}: the document is open in Word (lock file '~$...' beside it); close it and build again"
         )
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False)
+    # Not a `with` block: the file must outlive the handle, to be renamed into place or removed.
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False
+    )
     temporary = Path(handle.name)
     try:
         with handle:
