@@ -110,6 +110,30 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
+def _compiled(env: ImmutableSandboxedEnvironment, source: str) -> Any:
+    """The template for `source`, compiling each distinct text once per process.
+
+    Every environment plan-builder makes has the same settings and filter names, so the
+    compiled code can be shared; binding it to this build's environment is cheap.
+    """
+    code = _compile(env, source, tuple(sorted(env.filters)))
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+_CODE_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _compile(env: ImmutableSandboxedEnvironment, source: str, filter_names: tuple[str, ...]) -> Any:
+    key = (source, filter_names)
+    code = _CODE_CACHE.get(key)
+    if code is None:
+        code = env.compile(source, name=TEMPLATE_NAME, filename=TEMPLATE_NAME)
+        if len(_CODE_CACHE) > 512:
+            _CODE_CACHE.clear()
+        _CODE_CACHE[key] = code
+    return code
+
+
 def render_text(
     env: ImmutableSandboxedEnvironment,
     source: str,
@@ -120,9 +144,7 @@ def render_text(
 ) -> str:
     """Render `source` (a section body starting at `first_line` of `path`) with `context`."""
     try:
-        code = env.compile(source, name=TEMPLATE_NAME, filename=TEMPLATE_NAME)
-        template = env.template_class.from_code(env, code, env.make_globals(None))
-        return template.render(context)
+        return _compiled(env, source).render(context)
     except TemplateSyntaxError as exc:
         line = first_line + (exc.lineno or 1) - 1
         raise SectionError(f"{path}:{line}: template syntax error: {exc.message}") from exc
