@@ -197,54 +197,40 @@ def load_risks(path: Path, display: Path, plan: Plan) -> RiskRegister:
 
 def render_heat_map(register: RiskRegister) -> bytes:
     """A likelihood x impact grid coloured by band, with each risk's residual position marked."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.patches import Rectangle
 
     scale = register.scale
-    figure, axes = plt.subplots(figsize=(5.2, 4.2), dpi=200)
-    try:
-        for impact in range(1, scale + 1):
-            for likelihood in range(1, scale + 1):
-                band = _rating(impact * likelihood, register.bands)
-                fill, _ = BAND_COLOURS[band.colour]
-                axes.add_patch(
-                    plt.Rectangle(
-                        (likelihood - 0.5, impact - 0.5), 1, 1, facecolor=f"#{fill}", edgecolor="white", linewidth=2
-                    )
-                )
-        cells: dict[tuple[int, int], list[str]] = {}
-        for risk in register.risks:
-            cells.setdefault((risk.residual.likelihood, risk.residual.impact), []).append(risk.ref)
-        for (likelihood, impact), refs in cells.items():
-            band = _rating(impact * likelihood, register.bands)
-            _, text = BAND_COLOURS[band.colour]
-            axes.text(
-                likelihood,
-                impact,
-                "\n".join(", ".join(refs[i : i + 3]) for i in range(0, len(refs), 3)),
-                ha="center",
-                va="center",
-                fontsize=8,
-                fontweight="bold",
-                color=f"#{text}",
+    figure = MplFigure(figsize=(5.2, 4.2), dpi=200)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for impact in range(1, scale + 1):
+        for likelihood in range(1, scale + 1):
+            fill, _ = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+            axes.add_patch(
+                Rectangle((likelihood - 0.5, impact - 0.5), 1, 1, facecolor=f"#{fill}", edgecolor="white", linewidth=2)
             )
-        axes.set_xlim(0.5, scale + 0.5)
-        axes.set_ylim(0.5, scale + 0.5)
-        axes.set_xticks(range(1, scale + 1))
-        axes.set_yticks(range(1, scale + 1))
-        axes.set_xlabel("Likelihood (higher is more likely)")
-        axes.set_ylabel("Impact (higher is more severe)")
-        axes.set_aspect("equal")
-        for spine in axes.spines.values():
-            spine.set_visible(False)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    cells: dict[tuple[int, int], list[str]] = {}
+    for risk in register.risks:
+        cells.setdefault((risk.residual.likelihood, risk.residual.impact), []).append(risk.ref)
+    for (likelihood, impact), refs in cells.items():
+        _, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        label = "\n".join(", ".join(refs[i : i + 3]) for i in range(0, len(refs), 3))
+        axes.text(likelihood, impact, label, ha="center", va="center", fontsize=8, fontweight="bold", color=f"#{text}")
+    axes.set_xlim(0.5, scale + 0.5)
+    axes.set_ylim(0.5, scale + 0.5)
+    axes.set_xticks(range(1, scale + 1))
+    axes.set_yticks(range(1, scale + 1))
+    axes.set_xlabel("Likelihood (higher is more likely)")
+    axes.set_ylabel("Impact (higher is more severe)")
+    axes.set_aspect("equal")
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    figure.subplots_adjust(left=0.12, right=0.98, top=0.97, bottom=0.12)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def heat_map_key(register: RiskRegister) -> str:
