@@ -198,15 +198,31 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
     )
 
 
+def cached_block(ctx: RenderContext, kind: str, data: object, render: Callable[[], None]) -> None:
+    """Render one block through the fragment cache, keyed by its own data and the page it is on.
+
+    A data change then redraws only the blocks that show that data, not the whole section.
+    """
+    from plan_builder.fragments import render_with_cache
+
+    render_with_cache(
+        ctx.fragments, ctx, ["block", kind, repr(data), int(ctx.text_width), ctx.landscape], set(), render
+    )
+
+
 def performance_directives(result: PerformanceResult) -> dict[str, Callable[[RenderContext, str, str], None]]:
     """Block renderers for section text: `::: performance-summary`, `::: chart ID`, `::: kpi-table`."""
 
     def summary(ctx: RenderContext, argument: str, where: str) -> None:
         national = [r for r in result.summary if not r.latest.id.startswith(("kpi.", "local."))]
         local = [r for r in result.summary if r.latest.id.startswith("local.")]
-        begin_landscape(ctx)
-        summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
-        end_landscape(ctx)
+
+        def draw() -> None:
+            begin_landscape(ctx)
+            summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
+            end_landscape(ctx)
+
+        cached_block(ctx, "performance-summary", (national, local, result.pending), draw)
 
     def chart(ctx: RenderContext, argument: str, where: str) -> None:
         ids = argument.split() or list(DEFAULT_CHARTS)
@@ -218,15 +234,21 @@ def performance_directives(result: PerformanceResult) -> dict[str, Callable[[Ren
             if series_id not in result.series:
                 known = ", ".join(result.series) or "none (no performance data)"
                 raise SectionError(f"{where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
-            chart_block(ctx, result.series[series_id])
+            series = result.series[series_id]
+            cached_block(ctx, "chart", series, lambda series=series: chart_block(ctx, series))
 
     def kpis(ctx: RenderContext, argument: str, where: str) -> None:
         item = result.pending_for("kpi.")
         if item is not None and not any(ident.startswith("kpi.") for ident in result.figures):
             pending_paragraph(ctx, item, "The KPI table is")
             return
-        begin_landscape(ctx)
-        kpi_table(ctx, result)
-        end_landscape(ctx)
+
+        def draw() -> None:
+            begin_landscape(ctx)
+            kpi_table(ctx, result)
+            end_landscape(ctx)
+
+        kpi_figures = {k: f for k, f in result.figures.items() if k.startswith("kpi.")}
+        cached_block(ctx, "kpi-table", kpi_figures, draw)
 
     return {"performance-summary": summary, "chart": chart, "kpi-table": kpis}

@@ -263,7 +263,11 @@ def render_plan(
     def new_context() -> RenderContext:
         document = doc_ops.open_template(plan.path(manifest.template), Path(manifest.template))
         return RenderContext(
-            document=document, plan_root=plan.root, directives=dict(directives), images=images or ImageCache(None)
+            document=document,
+            plan_root=plan.root,
+            directives=dict(directives),
+            images=images or ImageCache(None),
+            fragments=fragments,
         )
 
     def signoff(ctx: RenderContext, argument: str, where: str) -> None:
