@@ -12,15 +12,29 @@ import datetime as dt
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from plan_builder.schema import StrictModel, validate
 from plan_builder.yamlio import YamlDocument, load_yaml
 
 MANIFEST_NAME = "plan.yaml"
 PERIOD_PATTERN = re.compile(r"^(20\d\d)-(\d\d)$")
+NAME_MAX = 255
+"""The longest file or folder name common file systems allow (in bytes); a longer one cannot even be looked up."""
+
+
+def _plan_file(value: str) -> str:
+    if any(len(name.encode()) > NAME_MAX for name in re.split(r"[/\\]", value)):
+        raise ValueError(f"a file or folder name in this path is longer than {NAME_MAX} characters")
+    if len(value.encode()) > 4 * NAME_MAX:
+        raise ValueError(f"the path is longer than {4 * NAME_MAX} characters")
+    return value
+
+
+PlanFile = Annotated[str, Field(min_length=1), AfterValidator(_plan_file)]
+"""A path in plan.yaml to a file in the plan folder."""
 
 
 class Status(str, Enum):
@@ -101,7 +115,7 @@ class Pending(StrictModel):
 class DataSource(StrictModel):
     """Where a dataset lives: a CSV file, or a sheet of an Excel workbook; or that it is pending."""
 
-    file: str | None = None
+    file: PlanFile | None = None
     sheet: str | None = None
     pending: Pending | None = None
     """Mark the dataset as not yet arrived: every figure from it shows a 'Data due' placeholder."""
@@ -145,7 +159,7 @@ class Performance(StrictModel):
     comparators: dict[Literal["family", "region", "pcc", "national"], str] = Field(default_factory=dict)
     """Area names of the comparators, e.g. family: 'YJS family', national: 'England and Wales'."""
     datasets: dict[Literal["fte", "reoffending", "custody", "kpis"], DataSource] = Field(default_factory=dict)
-    local_indicators: str | None = None
+    local_indicators: PlanFile | None = None
     """YAML file of locally defined indicators."""
     small_denominator: int = Field(default=30, ge=1)
     """Figures with fewer children than this in their denominator carry a caveat that rates swing."""
@@ -160,14 +174,14 @@ class Performance(StrictModel):
 
 
 class Structured(StrictModel):
-    """YAML files holding the plan's structured parts; each is optional."""
+    """YAML files holding the plan's structured parts; each is optional (leave the key out, not empty)."""
 
-    risks: str | None = None
-    budget: str | None = None
-    standards: str | None = None
-    actions: str | None = None
-    staffing: str | None = None
-    glossary: str | None = None
+    risks: PlanFile | None = None
+    budget: PlanFile | None = None
+    standards: PlanFile | None = None
+    actions: PlanFile | None = None
+    staffing: PlanFile | None = None
+    glossary: PlanFile | None = None
 
 
 class VersionEntry(StrictModel):
@@ -182,7 +196,7 @@ class VersionEntry(StrictModel):
 class SectionEntry(StrictModel):
     """One entry of the ordered section list."""
 
-    file: str = Field(min_length=1)
+    file: PlanFile
     """Path of the Markdown file, relative to the plan directory."""
     separate_document: bool = False
     """Appendices only: write this appendix as its own .docx beside the plan."""
@@ -209,9 +223,9 @@ class Manifest(StrictModel):
     as_of: dt.date
     """The date the plan speaks from; every date in the document derives from it, not the clock."""
     language: str = "en-GB"
-    template: str = "templates/plan-template.docx"
-    cover_template: str = "templates/cover.docx"
-    signoff_template: str = "templates/signoff.docx"
+    template: PlanFile = "templates/plan-template.docx"
+    cover_template: PlanFile = "templates/cover.docx"
+    signoff_template: PlanFile = "templates/signoff.docx"
     signatories: list[Signatory] = Field(default_factory=list)
     """Who signs the plan. Empty means the board chair alone."""
     approval: str | None = None

@@ -67,6 +67,9 @@ CONTRACT: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 
 CHOICES = {"cohort_type": ("quarterly", "annual")}
 
+MAX_COUNT = 2**53
+"""The largest count a float holds exactly; no count of children comes near it, and rates stay finite."""
+
 
 @dataclass(frozen=True)
 class Record:
@@ -133,6 +136,8 @@ def _cell(kind: str, raw: Any) -> Any:
             raise ValueError("is not a number")
         number = float(text)
     if kind == COUNT:
+        if number > MAX_COUNT:  # also infinity, from hundreds of digits: int() would overflow
+            raise ValueError(f"is too large for a count (at most {MAX_COUNT:,})")
         if number < 0 or number != int(number):
             raise ValueError("is not a whole number of 0 or more")
         return int(number)

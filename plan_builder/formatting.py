@@ -9,7 +9,7 @@ The same functions are the Jinja filters available in section text:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,7 +22,11 @@ NOT_AVAILABLE = "n/a"
 def round_half_up(value: float, places: int) -> Decimal:
     """Round as people expect (2.675 -> 2.68, 0.625 -> 0.63), not banker's rounding."""
     quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(value))
+    # The default context holds 28 digits, too few for values above about 1e27; a float's whole
+    # part has at most 309. Places beyond the cap still fail (InvalidOperation), as they should.
+    digits = min(max(exact.adjusted(), 0) + 1 + places, 1000)
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28)))
 
 
 def _plain(value: float, places: int) -> str:

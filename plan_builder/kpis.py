@@ -8,6 +8,7 @@ denominator should equal the previous measure's numerator.
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -165,7 +166,10 @@ def _local_value(indicator: LocalIndicator, period: LocalPeriod) -> tuple[float 
     if period.denominator == 0:
         return None, f"denominator is zero for {period.period}", inputs
     scale = 100 if indicator.unit is Unit.PERCENT else 1
-    return period.numerator / period.denominator * scale, "", inputs
+    value = period.numerator / period.denominator * scale
+    if not math.isfinite(value):  # e.g. 1e300 / 1e-300: too large for a float
+        return None, f"numerator / denominator is too large to compute for {period.period}", inputs
+    return value, "", inputs
 
 
 def load_local_indicators(path: Path, display: Path) -> tuple[list[LocalIndicator], YamlDocument]:
@@ -225,6 +229,8 @@ def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], d
                     change_value = value - previous.value
                 elif previous.value:
                     change_value = (value - previous.value) / previous.value * 100
+                if change_value is not None and not math.isfinite(change_value):  # too large for a float
+                    change_value = None
             change = result.add(
                 Figure(
                     id=f"{prefix}.change",

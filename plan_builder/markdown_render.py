@@ -9,13 +9,14 @@ structured renderers (risk register, budget table, charts...).
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
@@ -43,6 +44,7 @@ from plan_builder.docx_xml import (
 )
 from plan_builder.errors import SectionError
 from plan_builder.pending import placeholder_text
+from plan_builder.yamlio import NOT_IN_WORD
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -84,6 +86,8 @@ class RenderContext:
     landscape: bool = False
     images: ImageCache = field(default_factory=lambda: ImageCache(None))
     """Rendered charts, cached by a hash of their data and style."""
+    fragments: Any = None
+    """The rendered-section cache (`fragments.FragmentCache`), which blocks may also use."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""
@@ -137,7 +141,36 @@ def parse_markdown(text: str) -> ET.Element:
     capture.root = None
     md.convert(text)
     # Python-Markdown skips its tree processors for blank text: an empty section has no elements.
-    return capture.root if capture.root is not None else ET.Element("div")
+    if capture.root is None:
+        return ET.Element("div")
+    _restore_stashed(capture.root, md.htmlStash.rawHtmlBlocks)
+    return capture.root
+
+
+# Python-Markdown sets character references aside ('&amp;' becomes STX 'wzxhzdk:0' ETX) and
+# writes '&' in e-mail autolinks as STX 'amp' ETX; its HTML postprocessors put them back, but
+# the tree is captured before those run, and Word cannot hold the control characters.
+_STASHED = re.compile(re.escape(markdown.util.STX) + r"wzxhzdk:(\d+)" + re.escape(markdown.util.ETX))
+_AMP_REFERENCE = re.compile(re.escape(markdown.util.AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)?")
+
+
+def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
+    """Put the characters that references such as '&amp;' and '&#169;' stand for back into the tree."""
+
+    def character(reference: str) -> str:
+        return NOT_IN_WORD.sub("", html.unescape(reference))  # '&#12;': as html.unescape drops '&#1;'
+
+    def restore(text: str) -> str:
+        text = _STASHED.sub(lambda m: character(stash[int(m[1])]) if int(m[1]) < len(stash) else "", text)
+        return _AMP_REFERENCE.sub(lambda m: character("&" + (m[1] or "")), text)
+
+    for element in root.iter():
+        if element.text:
+            element.text = restore(element.text)
+        if element.tail:
+            element.tail = restore(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, restore(value))
 
 
 def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:
@@ -277,7 +310,11 @@ def _image(ctx: RenderContext, element: ET.Element) -> None:
         raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
+    if not found:
         raise SectionError(f"{where}: image {src!r} not found")
     paragraph = ctx.document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -469,4 +506,8 @@ def render_markdown(ctx: RenderContext, text: str, *, path: Path, first_line: in
     ctx.subheading_count = 0
     ctx.source_lines = text.splitlines()
     ctx.source_first_line = first_line
-    _blocks(ctx, parse_markdown(text), {"level": 1})
+    try:
+        tree = parse_markdown(text)
+    except RecursionError as exc:  # Python-Markdown recurses once per level of a nested list
+        raise SectionError(f"{path}:{first_line}: the Markdown is nested too deeply to read (lists)") from exc
+    _blocks(ctx, tree, {"level": 1})

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
 from plan_builder.errors import SectionError
+from plan_builder.yamlio import word_character_problem
 
 TEMPLATE_NAME = "<section>"
 
@@ -143,8 +144,9 @@ def render_text(
     first_line: int,
 ) -> str:
     """Render `source` (a section body starting at `first_line` of `path`) with `context`."""
+    check_word_characters(source, path=path, first_line=first_line)
     try:
-        return _compiled(env, source).render(context)
+        text = _compiled(env, source).render(context)
     except TemplateSyntaxError as exc:
         line = first_line + (exc.lineno or 1) - 1
         raise SectionError(f"{path}:{line}: template syntax error: {exc.message}") from exc
@@ -162,7 +164,34 @@ def render_text(
         if "no loader" in str(exc):
             raise SectionError(f"{path}:{line}: includes and imports are not allowed in section text") from exc
         raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
-    except (ValueError, ArithmeticError) as exc:
+    except NameError as exc:
+        # Jinja folds a literal too large for a float (1e309) to inf and writes it into the
+        # compiled template as the bare name `inf`, which is then undefined when rendering.
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: cannot render expression: a number is too large ({exc})") from exc
+    except (ValueError, ArithmeticError, AttributeError, LookupError, AssertionError, TemplateRuntimeError) as exc:
+        # Jinja's built-in filters given the wrong kind of value: `fte | dictsort` (AttributeError),
+        # `x | round('up')` (FilterArgumentError), `x | truncate(1)` (an assert on the length).
         relative = _template_line(exc)
         line = first_line + relative - 1 if relative else first_line
         raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
+    except (RecursionError, SyntaxError) as exc:
+        # Deeply nested brackets or blocks exhaust Jinja's parser (RecursionError) or Python's
+        # limit on nested blocks in the compiled code (SyntaxError: too many levels of indentation);
+        # a macro that calls itself exhausts the stack while rendering.
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(
+            f"{path}:{line}: cannot render the section text: expressions, blocks or macro calls are nested too deeply"
+        ) from exc
+    check_word_characters(text, path=path, first_line=first_line)  # an expression can produce one ('\x0b')
+    return text
+
+
+def check_word_characters(text: str, *, path: Path, first_line: int) -> None:
+    """Raise SectionError at the first character of `text` that a Word document cannot hold."""
+    problem = word_character_problem(text)
+    if problem:
+        offset, what = problem
+        raise SectionError(f"{path}:{first_line + text.count(chr(10), 0, offset)}: {what}")

@@ -82,6 +82,8 @@ def load_section(
         raise SectionError(f"{listed_at}: {display_path}: section file not found") from exc
     except UnicodeDecodeError as exc:
         raise SectionError(f"{display_path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:  # a folder, a name too long, no permission
+        raise SectionError(f"{listed_at}: {display_path}: cannot read the section file ({exc.strerror})") from exc
     header, body, body_line = split_front_matter(text, display_path)
     doc = parse_yaml(header, display_path, line_offset=1)
     if doc.data is not None and not isinstance(doc.data, dict):

@@ -6,6 +6,8 @@ keeps a map from each value's path (("sections", 2, "file")) to its 1-based line
 
 from __future__ import annotations
 
+import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,10 @@ import yaml
 from plan_builder.errors import ConfigError
 
 Key = tuple[str | int, ...]
+
+# Characters a Word document (XML 1.0) cannot hold: control characters other than tab and line
+# ends, and U+FFFE/U+FFFF. Text pasted from Word carries U+000B for a manual line break.
+NOT_IN_WORD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,63 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if not isinstance(key, Hashable):  # '[a, b]: c' or '? [a]': checked before `in seen`, which needs a hash
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key cannot be a list or a mapping", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+# PyYAML's constructors for these scalar types raise plain ValueError, KeyError or AttributeError
+# for a value they cannot convert: an impossible date ('as_of: 2025-02-30', which YAML reads as a
+# date without any tag) or an explicit tag on the wrong text ('!!int x', '!!bool maybe').
+_SCALAR_KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true or false value"}
+
+
+def _checked_scalar(tag: str, kind: str) -> Any:
+    convert = _BaseLoader.yaml_constructors[tag]
+
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return convert(loader, node)
+        except (ValueError, KeyError, AttributeError) as exc:
+            detail = f" ({exc})" if isinstance(exc, ValueError) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {kind}{detail}", node.start_mark
+            ) from exc
+
+    return construct
+
+
+for _name, _kind in _SCALAR_KINDS.items():
+    _tag = f"tag:yaml.org,2002:{_name}"
+    _UniqueKeyLoader.add_constructor(_tag, _checked_scalar(_tag, _kind))
+
+
+def word_character_problem(text: str) -> tuple[int, str] | None:
+    """(offset, problem) for the first character of `text` a Word document cannot hold, or None."""
+    found = NOT_IN_WORD.search(text)
+    if found is None:
+        return None
+    return found.start(), (
+        f"the text contains U+{ord(found[0]):04X}, a character a Word document cannot hold; "
+        "delete it (it usually comes with pasted text)"
+    )
+
+
+def _construct_text(loader: Any, node: yaml.ScalarNode) -> str:
+    # YAML refuses control characters typed into the file, but not escaped ones ("\x0b", "\0").
+    text: str = loader.construct_scalar(node)
+    problem = word_character_problem(text)
+    if problem:
+        raise yaml.constructor.ConstructorError(None, None, problem[1], node.start_mark)
+    return text
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 
 
 def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
