@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: plan pdf test setup templates lint clean
+.PHONY: plan pdf test bench setup templates lint clean
 
 $(BIN)/plan-builder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ pdf: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/pip install --quiet "pypandoc-binary>=1.13"
+	$(BIN)/python benchmarks/bench.py
 
 lint: setup
 	$(BIN)/ruff check plan_builder tests
