@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
@@ -180,45 +181,35 @@ def load_local_indicators(path: Path, display: Path) -> tuple[list[LocalIndicato
     return validate(LocalIndicatorFile, doc).indicators, doc
 
 
+def _local_figure(indicator: LocalIndicator, slot: str, period: LocalPeriod, **extra: Any) -> Figure:
+    """The figure for one period ('latest' or 'previous') of a local indicator."""
+    value, reason, inputs = _local_value(indicator, period)
+    return Figure(
+        id=f"local.{indicator.id}.{slot}",
+        label=indicator.name,
+        value=value,
+        unit=indicator.unit,
+        period=period.period,
+        inputs=inputs,
+        polarity=indicator.polarity,
+        reason=reason,
+        basis="numerator / denominator" + (" x 100" if indicator.unit is Unit.PERCENT else ""),
+        **extra,
+    )
+
+
 def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], doc: YamlDocument) -> None:
     """Compute local indicator figures, with RAG against their targets."""
     for index, indicator in enumerate(indicators):
         prefix = f"local.{indicator.id}"
-        value, reason, inputs = _local_value(indicator, indicator.latest)
-        previous = None
-        if indicator.previous:
-            p_value, p_reason, p_inputs = _local_value(indicator, indicator.previous)
-            previous = result.add(
-                Figure(
-                    id=f"{prefix}.previous",
-                    label=indicator.name,
-                    value=p_value,
-                    unit=indicator.unit,
-                    period=indicator.previous.period,
-                    inputs=p_inputs,
-                    polarity=indicator.polarity,
-                    reason=p_reason,
-                )
-            )
+        previous = result.add(_local_figure(indicator, "previous", indicator.previous)) if indicator.previous else None
+        value = _local_value(indicator, indicator.latest)[0]
         direction = direction_of_travel(value, previous.value if previous else None, indicator.polarity)
         rag, why = (None, "")
         if indicator.target is not None and value is not None:
             rag, why = rate_against_target(value, indicator.polarity, indicator.target, indicator.tolerance)
         latest = result.add(
-            Figure(
-                id=f"{prefix}.latest",
-                label=indicator.name,
-                value=value,
-                unit=indicator.unit,
-                period=indicator.latest.period,
-                inputs=inputs,
-                polarity=indicator.polarity,
-                reason=reason,
-                rag=rag,
-                rag_reason=why,
-                direction=direction,
-                basis="numerator / denominator" + (" x 100" if indicator.unit is Unit.PERCENT else ""),
-            )
+            _local_figure(indicator, "latest", indicator.latest, rag=rag, rag_reason=why, direction=direction)
         )
         change = None
         if previous is not None:
