@@ -219,7 +219,7 @@ class Manifest(StrictModel):
     """YJB section list to follow, e.g. '2023-24'. Defaults to the newest list not after `period`."""
     board: Board
     status: Status = Status.DRAFT
-    version: str = Field(default="0.1", pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
+    version: str = Field(default="0.1", pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=40)
     as_of: dt.date
     """The date the plan speaks from; every date in the document derives from it, not the clock."""
     language: str = "en-GB"

@@ -233,22 +233,31 @@ def set_properties(
 ) -> None:
     """Core properties: title and language are what screen readers and search engines use."""
     props = document.core_properties
-    props.title = title
-    props.subject = subject
-    props.author = author
-    props.last_modified_by = author
-    props.keywords = keywords
-    props.language = language
+    props.title = _property_text(title)
+    props.subject = _property_text(subject)
+    props.author = _property_text(author)
+    props.last_modified_by = _property_text(author)
+    props.keywords = _property_text(keywords)
+    props.language = _property_text(language)
     props.category = "Youth Justice Plan"
-    props.comments = f"{status}, version {version}. Built by plan-builder."
+    props.comments = _property_text(f"{status}, version {version}. Built by plan-builder.")
     props.content_status = status
-    props.version = version
+    props.version = _property_text(version)
     moment = dt.datetime(as_of.year, as_of.month, as_of.day, 9, 0, 0)
     props.created = moment
     props.modified = moment
     props.last_printed = moment
     props.revision = 1
     set_update_fields_on_open(document)
+
+
+PROPERTY_MAX = 255
+"""The most characters a core document property holds; python-docx refuses more."""
+
+
+def _property_text(text: str) -> str:
+    """`text` shortened with an ellipsis to fit a document property (the document itself keeps it whole)."""
+    return text if len(text) <= PROPERTY_MAX else text[: PROPERTY_MAX - 1] + "…"
 
 
 def space_after_tables(document: Document) -> None:

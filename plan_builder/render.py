@@ -362,10 +362,17 @@ def _digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+STEM_NAME_MAX = 100
+"""Characters of the service name's slug kept in output file names."""
+
+
 def document_stem(plan: Plan) -> str:
     """'<service-slug>-<period>-<status>', plus '-v<version>' for a final plan (never overwritten)."""
     manifest = plan.manifest
-    stem = f"{slug(manifest.service.name)}-{manifest.period}-{manifest.status.value}"
+    # A long service name is shortened so that the names built on the stem ('~$' lock files,
+    # '.<name>.XXXXXXXX.partial' temporary files, '-appendix-N.docx') fit the file system's 255.
+    name = slug(manifest.service.name)[:STEM_NAME_MAX].rstrip("-")
+    stem = f"{name}-{manifest.period}-{manifest.status.value}"
     return f"{stem}-v{manifest.version}" if manifest.status is Status.FINAL else stem
 
 

@@ -13,8 +13,8 @@ raises `PlanBuilderError` whose every problem is non-empty and names the file. A
 other exception is a bug: the CLI would show a traceback. A failed build also leaves
 the output folder as it was: no new .docx, the previous document byte-identical.
 
-CI runs a fixed, derandomized set of examples (`fuzz(n)` below: about 2,700 cases in
-about 50 s on 2 cores). For a longer exploratory run with fresh random inputs:
+CI runs a fixed, derandomized set of cases (`fuzz(n)` below: 2,750 stage cases and 75
+whole builds, about 55 s on 2 cores). For a longer exploratory run with fresh random inputs:
 
     FUZZ_EXAMPLES=2000 .venv/bin/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py \
         --hypothesis-show-statistics
@@ -49,6 +49,7 @@ from conftest import (
     SECTION_FILES,
     TEMPLATES_DIR,
     TINY_OUTPUT_NAME,
+    build_and_open,
     plan_yaml,
     png_bytes,
     section_text,
@@ -978,6 +979,9 @@ def test_a_yaml_key_that_is_a_list(build_fails):
         ),
         # Was: KeyError: 'maybe'.
         ("changes_page: !!bool maybe", "'maybe' is not a valid true or false value"),
+        # Was: ValueError: not enough values to unpack (the duplicate-key check iterated the text).
+        ("changes_page: !!map yes", "expected a mapping node, but found scalar"),
+        ("changes_page: !!set yes", "expected a mapping node, but found scalar"),
     ],
 )
 def test_a_yaml_value_its_type_cannot_hold(build_fails, line, message):
@@ -1058,6 +1062,38 @@ def test_an_image_name_too_long_for_the_file_system(build_fails):
         {CHILD_FIRST: section_text("child-first", f"Intro.\n\n![A chart]({source})\n")},
         f"{CHILD_FIRST}:6: image {source!r} cannot be opened (File name too long)",
     )
+
+
+def test_a_service_name_longer_than_a_file_name(make_plan, tmp_path):
+    # Was: OSError: [Errno 36] File name too long (the output name is built from the service name),
+    # then ValueError: exceeded 255 char limit for property (python-docx, the document title).
+    name = "Testford " + "x" * 300
+    root = make_plan({"plan.yaml": plan_yaml(PLAN_YAML.replace("Testford Youth Justice Service", name))})
+
+    built = build_and_open(root, tmp_path / "output")
+
+    assert built.result.path.name == f"testford-{'x' * 91}-2025-26-draft.docx"
+    title = built.document.core_properties.title
+    assert (len(title), title[-1]) == (255, "…")
+
+
+def test_a_version_too_long_for_a_file_name(build_fails):
+    # A final plan's version is part of its file name; it is now at most 40 characters.
+    version = "1." + "0" * 40
+    build_fails(
+        {"plan.yaml": plan_yaml(PLAN_YAML.replace('version: "0.1"', f'version: "{version}"'))},
+        f"plan.yaml:13: version: String should have at most 40 characters; got {version!r}",
+    )
+
+
+def test_character_references_and_email_autolinks_in_sections(make_plan, tmp_path):
+    # Was: ValueError: All strings must be XML compatible (Python-Markdown's STX/ETX placeholders reached Word).
+    body = "Tom &amp; Jerry &copy; 2025&#12;, <office@testford.example>.\n"
+    root = make_plan({CHILD_FIRST: section_text("child-first", body)})
+
+    built = build_and_open(root, tmp_path / "output")
+
+    assert "Tom & Jerry © 2025, office@testford.example." in [p.text for p in built.document.paragraphs]
 
 
 def test_a_count_with_hundreds_of_digits(tmp_path):
