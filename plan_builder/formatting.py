@@ -63,24 +63,24 @@ def pct(value: Any, places: int | None = None) -> str:
     return _plain(raw, places if places is not None else (own if own is not None else 1)) + "%"
 
 
-def pp(value: Any, places: int | None = None, *, unit: str = "percentage points") -> str:
-    """Signed percentage points: '+4.8 percentage points', '-8.2 percentage points'."""
+def _signed(value: Any, places: int | None, suffix: str) -> str:
+    """'+4.8' or '-14.3' followed by `suffix`; no sign when it rounds to zero."""
     raw, own = _value(value)
     if raw is None:
         return NOT_AVAILABLE
     text = _plain(abs(raw), places if places is not None else (own if own is not None else 1))
     sign = "" if text.strip("0.,") == "" else ("+" if raw > 0 else "-")
-    return f"{sign}{text} {unit}"
+    return f"{sign}{text}{suffix}"
+
+
+def pp(value: Any, places: int | None = None, *, unit: str = "percentage points") -> str:
+    """Signed percentage points: '+4.8 percentage points', '-8.2 percentage points'."""
+    return _signed(value, places, f" {unit}")
 
 
 def change(value: Any, places: int | None = None) -> str:
     """Signed percentage change: '+95.7%', '-14.3%'."""
-    raw, own = _value(value)
-    if raw is None:
-        return NOT_AVAILABLE
-    text = _plain(abs(raw), places if places is not None else (own if own is not None else 1))
-    sign = "" if text.strip("0.,") == "" else ("+" if raw > 0 else "-")
-    return f"{sign}{text}%"
+    return _signed(value, places, "%")
 
 
 def money(value: Any, places: int = 0) -> str:
