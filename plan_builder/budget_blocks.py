@@ -17,7 +17,14 @@ from docx.shared import Cm
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_text_run
 from plan_builder.formatting import long_date, money
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
+from plan_builder.markdown_render import (
+    RenderContext,
+    add_body_row,
+    add_caption,
+    fit_columns,
+    start_table,
+    table_texts,
+)
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -54,7 +61,7 @@ def _row(table: Table, texts: list[str], *, text_columns: int = 1, bold: bool = 
 
 
 def _fit(ctx: RenderContext, table: Table) -> None:
-    lengths = [max(len(row.cells[i].text) for row in table.rows) for i in range(len(table.columns))]
+    lengths = [max(len(text) for text in column) for column in zip(*table_texts(table), strict=False)]
     fit_columns(ctx, table, [max(length, 12) for length in lengths])
 
 

@@ -1,8 +1,8 @@
 """A content-addressed cache for rendered images (charts, heat maps).
 
 An image's key is a hash of everything that decides its pixels: its data, its
-style constants, plan-builder's version and matplotlib's. A hit skips matplotlib
-entirely (not even imported), which is most of a rebuild's time. The cache lives
+style constants and typeface, plan-builder's version and Pillow's. A hit skips
+drawing and encoding the image. The cache lives
 in `output/.cache` unless PLAN_BUILDER_CACHE_DIR names another folder; deleting
 it is always safe.
 """
@@ -45,10 +45,10 @@ def code_digest() -> str:
 @lru_cache(maxsize=1)
 def _renderer_versions() -> str:
     try:
-        matplotlib = metadata.version("matplotlib")
+        pillow = metadata.version("pillow")
     except metadata.PackageNotFoundError:
-        matplotlib = "none"
-    return f"plan-builder {code_digest()}; matplotlib {matplotlib}"
+        pillow = "none"
+    return f"plan-builder {code_digest()}; pillow {pillow}"
 
 
 def image_key(kind: str, payload: Any) -> str:

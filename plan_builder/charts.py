@@ -1,19 +1,20 @@
 """Trend charts of a measure for the service and its comparators, as PNG bytes.
 
-Fixed size and resolution, the non-GUI Agg backend, and no timestamps in the
-file, so the same data always gives the same image. Lines differ by marker and
+Fixed size, resolution and typeface, and no timestamps in the file, so the
+same data always gives the same image (drawn with `raster`). Lines differ by marker and
 dash as well as colour, so the chart reads in greyscale and for colour-blind
 readers. Every chart gets alt text written from its data.
 """
 
 from __future__ import annotations
 
-import io
+import re
 from typing import TYPE_CHECKING
 
 from plan_builder.cache import ImageCache, image_key
 from plan_builder.figures import Figure, Unit
 from plan_builder.formatting import format_figure
+from plan_builder.raster import Canvas, font_name, nice_axis, points, tick_label
 
 if TYPE_CHECKING:
     from plan_builder.metrics import Series
@@ -21,10 +22,14 @@ if TYPE_CHECKING:
 WIDTH_INCHES = 6.3
 HEIGHT_INCHES = 3.2
 DPI = 200
+FONT_PT = 8.5
 # Service first (brand teal), then an Okabe-Ito palette that stays distinct for colour-blind readers.
 COLOURS = ["#00505C", "#D55E00", "#0072B2", "#CC79A7", "#6B6B6B"]
 MARKERS = ["o", "s", "^", "D", "v"]
-DASHES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1))]
+# On/off lengths in line widths (caps are round, so 0 draws a dot): solid, dashed, dash-dot, dotted, dash-dot-dot.
+DASHES: list[list[float] | None] = [None, [3, 2.6], [5.4, 2.6, 0, 2.6], [0, 2.2], [4, 2.2, 0, 2.2, 0, 2.2]]
+SERVICE_LINE_PT, OTHER_LINE_PT, MARKER_PT = 2.6, 1.6, 5.0
+INK, AXIS, GRID = "#0B0C0C", "#505A5F", "#DDDDDD"
 
 UNIT_AXIS = {
     Unit.RATE_PER_100K: "per 100,000 children aged 10-17",
@@ -38,49 +43,127 @@ UNIT_AXIS = {
 def render_chart(series: Series) -> bytes:
     """Draw `series` as a line chart and return PNG bytes.
 
-    Uses matplotlib's object API with fixed margins: no pyplot state, and no
-    tight_layout (which draws the figure twice), so each chart draws once.
+    Categories (periods) run across with their labels wrapped to fit; the value
+    axis starts at zero; the legend sits under the chart. A missing value breaks
+    its line rather than being drawn as zero.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
+    canvas = Canvas(round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI), DPI)
+    pad = points(6, DPI)
+    size = FONT_PT
+    values = [v for line in series.lines.values() for v in line if v is not None]
+    top_value, step = nice_axis(max(values, default=0.0))
+    ticks = [step * i for i in range(round(top_value / step) + 1)]
+    tick_texts = [tick_label(t, step) for t in ticks]
 
-    two_line = any(len(label) > 12 for label in series.periods)
-    figure = MplFigure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
-    FigureCanvasAgg(figure)
-    figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.36 if two_line else 0.27)
-    axes = figure.add_subplot()
-    positions = list(range(len(series.periods)))
-    for index, (area, values) in enumerate(series.lines.items()):
+    axis_label = UNIT_AXIS.get(series.measure.unit, "")
+    line_height = canvas.line_height(size)
+    left = pad + (line_height + pad if axis_label else 0) + max(canvas.text_width(t, size) for t in tick_texts)
+    left += points(7, DPI)
+    right = canvas.width - pad
+    slot = (right - left) / max(1, len(series.periods))
+    labels, size = _fit_labels(canvas, series.periods, slot - points(4, DPI), size)
+    label_lines = max(len(lines) for lines in labels) if labels else 1
+
+    legend = _legend_layout(canvas, list(series.lines), right - left)
+    legend_height = len(legend) * line_height * 1.25
+    bottom = canvas.height - pad - legend_height - points(8, DPI) - label_lines * canvas.line_height(size)
+    bottom -= points(6, DPI)
+    top = pad + line_height / 2
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / top_value
+
+    def x_of(index: int) -> float:
+        return left + slot * (index + 0.5)
+
+    for value, text in zip(ticks, tick_texts, strict=True):
+        y = y_of(value)
+        if value:
+            canvas.polyline([(left, y), (right, y)], GRID, points(0.8, DPI))
+        canvas.polyline([(left - points(3.5, DPI), y), (left, y)], AXIS, points(0.8, DPI))
+        canvas.text(left - points(5, DPI), y, text, FONT_PT, INK, anchor="rm")
+    if axis_label:
+        canvas.vertical_text(pad + line_height / 2, (top + bottom) / 2, axis_label, FONT_PT, INK)
+    canvas.polyline([(left, top), (left, bottom), (right, bottom)], AXIS, points(0.8, DPI))
+    for index, lines in enumerate(labels):
+        x = x_of(index)
+        canvas.polyline([(x, bottom), (x, bottom + points(3.5, DPI))], AXIS, points(0.8, DPI))
+        canvas.text_lines(x, bottom + points(5, DPI), lines, size, INK)
+
+    for index, line in enumerate(series.lines.values()):
         style = index % len(COLOURS)
-        axes.plot(
-            positions,
-            [float("nan") if v is None else v for v in values],
-            label=area,
-            color=COLOURS[style],
-            marker=MARKERS[style],
-            linestyle=DASHES[style],
-            linewidth=2.6 if index == 0 else 1.6,
-            markersize=5,
-        )
-    labels = [label.replace("-", "-\n", 1) if len(label) > 12 else label for label in series.periods]
-    axes.set_xticks(positions, labels, fontsize=8.5)
-    axes.tick_params(axis="y", labelsize=8.5)
-    axes.set_ylabel(UNIT_AXIS.get(series.measure.unit, ""), fontsize=8.5)
-    axes.set_ylim(bottom=0)
-    axes.set_xlim(-0.45, len(positions) - 0.55)  # room for the first and last two-line labels
-    axes.grid(axis="y", color="#DDDDDD", linewidth=0.8)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.3 if two_line else -0.16),
-        ncol=min(len(series.lines), 3),
-        frameon=False,
-        fontsize=8,
-    )
-    buffer = io.BytesIO()
-    # Light compression: encoding at the default level costs a fifth of the chart's time.
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+        width = points(SERVICE_LINE_PT if index == 0 else OTHER_LINE_PT, DPI)
+        for run in _unbroken_runs(line):
+            xy = [(x_of(i), y_of(line[i])) for i in run]  # type: ignore[arg-type]
+            _styled_line(canvas, xy, style, width)
+        for i, value in enumerate(line):
+            if value is not None:
+                canvas.marker(x_of(i), y_of(value), MARKERS[style], points(MARKER_PT, DPI) + width / 2, COLOURS[style])
+
+    legend_top = canvas.height - pad - legend_height + line_height * 0.6
+    sample = points(26, DPI)
+    for row_index, row in enumerate(legend):
+        y = legend_top + row_index * line_height * 1.25
+        x = (canvas.width - sum(width for _, _, width in row)) / 2
+        for index, area, width in row:
+            style = index % len(COLOURS)
+            line_width = points(SERVICE_LINE_PT if index == 0 else OTHER_LINE_PT, DPI)
+            _styled_line(canvas, [(x, y), (x + sample, y)], style, line_width)
+            canvas.marker(x + sample / 2, y, MARKERS[style], points(MARKER_PT, DPI) + line_width / 2, COLOURS[style])
+            canvas.text(x + sample + points(5, DPI), y, area, 8, INK, anchor="lm")
+            x += width
+    return canvas.png()
+
+
+def _styled_line(canvas: Canvas, xy: list[tuple[float, float]], style: int, width: float) -> None:
+    dash = DASHES[style]
+    canvas.polyline(xy, COLOURS[style], width, [d * width for d in dash] if dash else None)
+
+
+def _unbroken_runs(values: list[float | None]) -> list[list[int]]:
+    """Index runs of consecutive present values (a missing value breaks the line)."""
+    runs: list[list[int]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(index)
+    return [run for run in runs if len(run) > 1]
+
+
+def _fit_labels(canvas: Canvas, periods: list[str], width: float, size: float) -> tuple[list[list[str]], float]:
+    """Period labels wrapped onto up to three lines to fit `width`, at a smaller size if they must be."""
+    while True:
+        labels = [_wrap(canvas, period, width, size) for period in periods]
+        fits = all(canvas.text_width(line, size) <= width for lines in labels for line in lines)
+        if (fits and all(len(lines) <= 3 for lines in labels)) or size <= 6:
+            return labels, size
+        size -= 0.5
+
+
+def _wrap(canvas: Canvas, text: str, width: float, size: float) -> list[str]:
+    """Break `text` after spaces and hyphens into lines no wider than `width` where it can."""
+    words = re.findall(r"[^\s-]+-?|\s+", text)
+    lines = [""]
+    for word in words:
+        candidate = lines[-1] + word
+        if lines[-1].strip() and canvas.text_width(candidate.strip(), size) > width:
+            lines.append(word.lstrip())
+        else:
+            lines[-1] = candidate
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _legend_layout(canvas: Canvas, areas: list[str], width: float) -> list[list[tuple[int, str, float]]]:
+    """Legend entries in rows of up to three that fit `width`: (line index, area, entry width)."""
+    entry_width = [points(26 + 5 + 14, DPI) + canvas.text_width(area, 8) for area in areas]
+    rows: list[list[tuple[int, str, float]]] = [[]]
+    for index, (area, entry) in enumerate(zip(areas, entry_width, strict=True)):
+        row = rows[-1]
+        if row and (len(row) == 3 or sum(w for _, _, w in row) + entry > width):
+            rows.append(row := [])
+        row.append((index, area, entry))
+    return [row for row in rows if row]
 
 
 def chart_png(series: Series, cache: ImageCache) -> bytes:
@@ -90,7 +173,7 @@ def chart_png(series: Series, cache: ImageCache) -> bytes:
         "unit": series.measure.unit.value,
         "periods": series.periods,
         "lines": series.lines,
-        "style": [WIDTH_INCHES, HEIGHT_INCHES, DPI, COLOURS, MARKERS, repr(DASHES)],
+        "style": [WIDTH_INCHES, HEIGHT_INCHES, DPI, FONT_PT, COLOURS, MARKERS, DASHES, font_name()],
     }
     return cache.get_or_render(image_key("trend-chart", payload), lambda: render_chart(series))
 

@@ -9,6 +9,7 @@ structured renderers (risk register, budget table, charts...).
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ import markdown
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, RGBColor
+from docx.table import _Cell
 from markdown.treeprocessors import Treeprocessor
 
 from plan_builder import layout
@@ -37,6 +39,7 @@ from plan_builder.docx_xml import (
     set_alt_text,
     set_column_widths,
     set_paragraph_numbering,
+    set_paragraph_style_id,
     set_style,
     set_table_width_full,
     shade_cell,
@@ -48,7 +51,7 @@ from plan_builder.yamlio import NOT_IN_WORD
 
 if TYPE_CHECKING:
     from docx.document import Document
-    from docx.table import Table, _Cell
+    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
@@ -429,7 +432,7 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     for cell, text in zip(row.cells, headers, strict=True):
         paragraph = cell.paragraphs[0]
         set_style(paragraph, layout.TABLE_TEXT_STYLE)
-        run = paragraph.add_run(text)
+        run = add_text_run(paragraph, text)
         run.bold = True
         run.font.color.rgb = RGBColor.from_string(layout.HEADER_TEXT)
         shade_cell(cell, layout.HEADER_FILL)
@@ -437,11 +440,30 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
 
 
 def add_body_row(table: Table) -> list[_Cell]:
-    """Add a body row whose cells use the table text style, and return its cells."""
-    row = table.add_row()
-    for cell in row.cells:
-        set_style(cell.paragraphs[0], layout.TABLE_TEXT_STYLE)
-    return list(row.cells)
+    """Add a body row whose cells use the table text style, and return its cells.
+
+    Each new row is a copy of one empty row made once per table: python-docx's
+    `add_row` and `row.cells` re-derive the grid for every row, which made tables
+    the slowest part of a build.
+    """
+    empty_row = getattr(table, "_plan_builder_empty_row", None)
+    if empty_row is None:
+        empty_row = table.add_row()._tr
+        for tc in empty_row.iterchildren(qn("w:tc")):
+            set_paragraph_style_id(tc.find(qn("w:p")), style_id(table.part, layout.TABLE_TEXT_STYLE))
+        empty_row.getparent().remove(empty_row)
+        table._plan_builder_empty_row = empty_row
+    tr = copy.deepcopy(empty_row)
+    table._tbl.append(tr)
+    return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]
+
+
+def table_texts(table: Table) -> list[list[str]]:
+    """The text of every cell, row by row (straight from the XML: python-docx's `rows` is slow)."""
+    return [
+        ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iterchildren(qn("w:tc"))]
+        for tr in table._tbl.iterchildren(qn("w:tr"))
+    ]
 
 
 def _paragraph(ctx: RenderContext, element: ET.Element) -> None:

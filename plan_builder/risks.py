@@ -25,6 +25,7 @@ from plan_builder.docx_xml import add_paragraph, add_text_run, set_alt_text, sha
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
+from plan_builder.raster import Canvas, font_name, points
 from plan_builder.schema import StrictModel, validate
 from plan_builder.structured import Directive
 from plan_builder.yamlio import load_yaml
@@ -32,6 +33,8 @@ from plan_builder.yamlio import load_yaml
 if TYPE_CHECKING:
     from docx.table import _Cell
 
+HEAT_MAP_INCHES = (5.2, 4.2)
+HEAT_MAP_DPI = 200
 # Rating colours: (fill, text), each pair at least 4.5:1.
 BAND_COLOURS = {
     "green": ("CCE2D8", "005A30"),
@@ -197,40 +200,37 @@ def load_risks(path: Path, display: Path, plan: Plan) -> RiskRegister:
 
 def render_heat_map(register: RiskRegister) -> bytes:
     """A likelihood x impact grid coloured by band, with each risk's residual position marked."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-    from matplotlib.patches import Rectangle
-
-    scale = register.scale
-    figure = MplFigure(figsize=(5.2, 4.2), dpi=200)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    for impact in range(1, scale + 1):
-        for likelihood in range(1, scale + 1):
-            fill, _ = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
-            axes.add_patch(
-                Rectangle((likelihood - 0.5, impact - 0.5), 1, 1, facecolor=f"#{fill}", edgecolor="white", linewidth=2)
-            )
+    canvas = Canvas(round(HEAT_MAP_INCHES[0] * HEAT_MAP_DPI), round(HEAT_MAP_INCHES[1] * HEAT_MAP_DPI), HEAT_MAP_DPI)
+    scale, size = register.scale, 10
+    pad, gap, line = points(6, HEAT_MAP_DPI), points(5, HEAT_MAP_DPI), canvas.line_height(size)
+    left = pad + line + gap + canvas.text_width(str(scale), size) + gap
+    bottom = canvas.height - pad - line - gap - line - gap
+    cell = min((canvas.width - pad - left) / scale, (bottom - pad) / scale)
+    left += (canvas.width - pad - left - cell * scale) / 2
+    top = bottom - cell * scale
     cells: dict[tuple[int, int], list[str]] = {}
     for risk in register.risks:
         cells.setdefault((risk.residual.likelihood, risk.residual.impact), []).append(risk.ref)
-    for (likelihood, impact), refs in cells.items():
-        _, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
-        label = "\n".join(", ".join(refs[i : i + 3]) for i in range(0, len(refs), 3))
-        axes.text(likelihood, impact, label, ha="center", va="center", fontsize=8, fontweight="bold", color=f"#{text}")
-    axes.set_xlim(0.5, scale + 0.5)
-    axes.set_ylim(0.5, scale + 0.5)
-    axes.set_xticks(range(1, scale + 1))
-    axes.set_yticks(range(1, scale + 1))
-    axes.set_xlabel("Likelihood (higher is more likely)")
-    axes.set_ylabel("Impact (higher is more severe)")
-    axes.set_aspect("equal")
-    for spine in axes.spines.values():
-        spine.set_visible(False)
-    figure.subplots_adjust(left=0.12, right=0.98, top=0.97, bottom=0.12)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+    border = points(1, HEAT_MAP_DPI)
+    for impact in range(1, scale + 1):
+        for likelihood in range(1, scale + 1):
+            fill, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+            x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
+            canvas.rectangle((x0 + border, y0 + border, x0 + cell - border, y0 + cell - border), fill=f"#{fill}")
+            refs = cells.get((likelihood, impact), [])
+            lines = [", ".join(refs[i : i + 3]) for i in range(0, len(refs), 3)]
+            if lines:
+                canvas.text_lines(x0 + cell / 2, y0 + cell / 2, lines, 8, f"#{text}", middle=True, bold=True)
+    for number in range(1, scale + 1):
+        centre = (number - 0.5) * cell
+        canvas.text(left + centre, bottom + gap, str(number), size, anchor="ma")
+        canvas.text(left - gap, bottom - centre, str(number), size, anchor="rm")
+    canvas.text(
+        left + cell * scale / 2, bottom + gap + line + gap, "Likelihood (higher is more likely)", size, anchor="ma"
+    )
+    label_x = left - gap - canvas.text_width(str(scale), size) - gap - line / 2
+    canvas.vertical_text(label_x, (top + bottom) / 2, "Impact (higher is more severe)", size)
+    return canvas.png()
 
 
 def heat_map_key(register: RiskRegister) -> str:
@@ -239,6 +239,7 @@ def heat_map_key(register: RiskRegister) -> str:
         "scale": register.scale,
         "bands": [(b.up_to, b.colour) for b in register.bands],
         "risks": [(r.ref, r.residual.likelihood, r.residual.impact) for r in register.risks],
+        "style": [HEAT_MAP_INCHES, HEAT_MAP_DPI, BAND_COLOURS, font_name()],
     }
     return image_key("risk-heat-map", payload)
 
