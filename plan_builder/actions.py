@@ -12,13 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import RGBColor
 from pydantic import Field
 
 from plan_builder.config import Plan
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_text_run, shade_cell
+from plan_builder.docx_xml import add_text_run, align, shade_cell
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import (
@@ -160,15 +158,14 @@ def render_counts(ctx: RenderContext, plan_actions: ActionPlan) -> None:
     table = start_table(ctx, ["Status", "Number of actions"])
     for label, count in [*plan_actions.counts, ("Total", len(plan_actions.actions))]:
         cells = add_body_row(table)
-        add_text_run(cells[0].paragraphs[0], label).bold = label == "Total"
-        run = add_text_run(cells[1].paragraphs[0], str(count))
-        run.bold = label == "Total"
-        cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        add_text_run(cells[0].paragraphs[0], label, bold=label == "Total")
+        add_text_run(cells[1].paragraphs[0], str(count), bold=label == "Total")
+        align(cells[1].paragraphs[0], "right")
     overdue = sum(1 for a in plan_actions.actions if a.overdue)
     cells = add_body_row(table)
     add_text_run(cells[0].paragraphs[0], "Of which past their due date and not completed")
     add_text_run(cells[1].paragraphs[0], str(overdue))
-    cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    align(cells[1].paragraphs[0], "right")
     fit_columns(ctx, table, [40, 16])
 
 
@@ -184,7 +181,7 @@ def render_actions(ctx: RenderContext, plan_actions: ActionPlan) -> None:
         for action in (a for a in plan_actions.actions if a.entry.theme == theme):
             entry = action.entry
             cells = add_body_row(table)
-            add_text_run(cells[0].paragraphs[0], entry.ref).bold = True
+            add_text_run(cells[0].paragraphs[0], entry.ref, bold=True)
             text = entry.action + (f" (duplicate of {entry.duplicate_of})" if entry.duplicate_of else "")
             add_text_run(cells[1].paragraphs[0], text)
             add_text_run(cells[2].paragraphs[0], entry.lead)
@@ -194,9 +191,7 @@ def render_actions(ctx: RenderContext, plan_actions: ActionPlan) -> None:
             if action.overdue:
                 fill, colour = OVERDUE_COLOURS
                 shade_cell(cells[4], fill)
-                flag = add_text_run(status, "\nOverdue")
-                flag.bold = True
-                flag.font.color.rgb = RGBColor.from_string(colour)
+                add_text_run(status, "\nOverdue", bold=True, colour=colour)
             add_text_run(cells[5].paragraphs[0], entry.progress or "No update")
         fit_columns(ctx, table, [6, 40, 18, 12, 16, 40])
     end_landscape(ctx)

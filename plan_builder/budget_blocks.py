@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_text_run
+from plan_builder.docx_xml import add_text_run, align
 from plan_builder.formatting import long_date, money
 from plan_builder.markdown_render import (
     RenderContext,
@@ -45,7 +44,7 @@ def _table(ctx: RenderContext, headers: list[str], text_columns: int = 1) -> Tab
     """Start a table whose money headings sit right-aligned over their right-aligned figures."""
     table = start_table(ctx, headers)
     for cell in table.rows[0].cells[text_columns:]:
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        align(cell.paragraphs[0], "right")
     return table
 
 
@@ -53,9 +52,9 @@ def _row(table: Table, texts: list[str], *, text_columns: int = 1, bold: bool = 
     """Write a body row: the first `text_columns` cells are text, the rest money, right-aligned."""
     for index, (cell, text) in enumerate(zip(add_body_row(table), texts, strict=True)):
         paragraph = cell.paragraphs[0]
-        add_text_run(paragraph, text).bold = bold or None
+        add_text_run(paragraph, text, bold=bold or None)
         if index >= text_columns:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            align(paragraph, "right")
         elif indent:
             paragraph.paragraph_format.left_indent = Cm(0.5)
 

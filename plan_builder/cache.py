@@ -15,7 +15,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,8 @@ def code_digest() -> str:
 
 @lru_cache(maxsize=1)
 def _renderer_versions() -> str:
+    from importlib import metadata  # slow to import; only needed when an image is looked up
+
     try:
         pillow = metadata.version("pillow")
     except metadata.PackageNotFoundError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +21,6 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder import layout
@@ -35,6 +33,7 @@ from plan_builder.docx_xml import (
     missing_styles,
     set_style,
     set_update_fields_on_open,
+    style_ids,
     style_names_to_ids,
 )
 from plan_builder.errors import TemplateError
@@ -87,7 +86,7 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
 def _remap_styles(element: Any, source: Document, target: Document, display: Path) -> None:
     """Style ids differ between documents; match them by style name."""
     source_names = {v: k for k, v in style_names_to_ids(source.styles.element).items()}
-    target_ids = style_names_to_ids(target.styles.element)
+    target_ids = style_ids(target.part)
     for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
         for node in element.iter(qn(tag)):
             name = source_names.get(node.get(qn("w:val")))
@@ -106,6 +105,8 @@ def render_docx_template(
     target: Document,
 ) -> None:
     """Render a docxtpl template with `context` and append its body to `target`."""
+    from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
+
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
@@ -124,9 +125,7 @@ def render_docx_template(
         template.render(dict(context), jinja_env=env)
     except (UndefinedError, TemplateSyntaxError) as exc:
         raise TemplateError(f"{display}: {exc.message}") from exc
-    buffer = io.BytesIO()
-    template.save(buffer)
-    rendered = docx.Document(buffer)
+    rendered = template.docx  # rendered in place: no need to save and reopen it
     body = target.element.body
     anchor = body.find(qn("w:sectPr"))
     for child in list(rendered.element.body):

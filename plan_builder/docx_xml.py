@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from lxml import etree
 
 if TYPE_CHECKING:
@@ -22,21 +23,77 @@ if TYPE_CHECKING:
     from docx.text.run import Run
 
 
-def add_text_run(paragraph: Paragraph, text: str) -> Run:
-    """Append a run holding `text`; much faster than python-docx's per-character `add_run(text)`.
+def add_text_run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    colour: str | None = None,
+) -> Run:
+    """Append a run holding `text`, optionally bold, italic or coloured (hex 'RRGGBB').
 
+    Builds the XML directly: python-docx's `add_run(text)` goes character by
+    character and its `run.bold` setter searches the run properties' whole schema.
+    `bold=False` writes an explicit "not bold" (overriding a bold style); None leaves it to the style.
     Tabs and line breaks still go through python-docx, which turns them into w:tab and w:br.
     """
     from docx.text.run import Run as DocxRun
 
     if "\t" in text or "\n" in text:
-        return paragraph.add_run(text)
-    r = paragraph._p.add_r()
-    t = etree.SubElement(r, qn("w:t"))
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+        return run
+    r = etree.SubElement(paragraph._p, W_R)
+    if bold is not None or italic is not None or colour:
+        r_pr = etree.SubElement(r, W_RPR)  # children in schema order: b, i, color
+        for tag, value in ((W_B, bold), (W_I, italic)):
+            if value is not None:
+                flag = etree.SubElement(r_pr, tag)
+                if not value:
+                    flag.set(W_VAL, "0")
+        if colour:
+            etree.SubElement(r_pr, W_COLOR).set(W_VAL, colour)
+    t = etree.SubElement(r, W_T)
     t.text = text
     if text != text.strip():
         t.set(XML_SPACE, "preserve")
     return DocxRun(r, paragraph)
+
+
+W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_VAL = (qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "val"))
+W_PPR, W_JC = qn("w:pPr"), qn("w:jc")
+# w:pPr children that must come after w:jc (the schema fixes their order).
+AFTER_JC = {
+    qn(f"w:{tag}")
+    for tag in (
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+}
+
+
+def align(paragraph: Paragraph, value: str) -> None:
+    """Align the paragraph: 'left', 'center', 'right' or 'both' (python-docx's setter is slow in bulk)."""
+    p_pr = first_child(paragraph._p, "w:pPr")
+    jc = p_pr.find(W_JC)
+    if jc is None:
+        jc = OxmlElement("w:jc")
+        later = next((child for child in p_pr if child.tag in AFTER_JC), None)
+        if later is None:
+            p_pr.append(jc)
+        else:
+            later.addprevious(jc)
+    jc.set(W_VAL, value)
 
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -264,12 +321,17 @@ def style_id(part: object, name: str) -> str:
     which dominated build time; the ids of a document's styles never change while
     it is built, so they are cached on its document part.
     """
+    return style_ids(part)[name]
+
+
+def style_ids(part: object) -> dict[str, str]:
+    """Style name -> id for the document `part` belongs to, worked out once per document."""
     main = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
     cache: dict[str, str] | None = getattr(main, "_plan_builder_style_ids", None)
     if cache is None:
         cache = style_names_to_ids(main.document.styles.element)
         main._plan_builder_style_ids = cache
-    return cache[name]
+    return cache
 
 
 def style_names_to_ids(styles_element: Any) -> dict[str, str]:

@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_ATTRIBUTES = (f"{{{R_NS}}}id", f"{{{R_NS}}}embed", f"{{{R_NS}}}link")
+W_SECT_PR, W_NUM, W_NUM_ID, W_VAL = qn("w:sectPr"), qn("w:num"), qn("w:numId"), qn("w:val")
+# Elements carrying a relationship id or a list number: found by XPath, not by visiting every node.
+LINKED = etree.XPath(
+    "descendant-or-self::*[@r:id or @r:embed or @r:link] | descendant-or-self::w:numId",
+    namespaces={"r": R_NS, "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
 FORMAT = 1  # bump when the stored shape changes
 
 
@@ -106,9 +112,10 @@ def _state(ctx: RenderContext) -> dict[str, int]:
     }
 
 
-def _body_children(document: Document) -> list[Any]:
+def _body_length(document: Document) -> int:
+    """How many block elements the body holds, not counting its final w:sectPr."""
     body = document.element.body
-    return [child for child in body if child.tag != qn("w:sectPr")]
+    return len(body) - (1 if len(body) and body[-1].tag == W_SECT_PR else 0)
 
 
 def render_with_cache(
@@ -129,22 +136,20 @@ def render_with_cache(
     if fragment is not None:
         apply_fragment(ctx, fragment, placed)
         return
-    before_children = len(_body_children(ctx.document))
+    before_children = _body_length(ctx.document)
     before_toc = len(ctx.toc)
     before_placed = set(placed)
     before_warnings = len(ctx.warnings)
     numbering = ctx.document.part.numbering_part.element
-    before_nums = {n.get(qn("w:numId")) for n in numbering.iterchildren(qn("w:num"))}
+    before_nums = {n.get(W_NUM_ID) for n in numbering.iterchildren(W_NUM)}
     render()
-    added = _body_children(ctx.document)[before_children:]
+    added = list(ctx.document.element.body)[before_children : _body_length(ctx.document)]
     rels: dict[str, list[str]] = {}
     numbers: dict[str, str] = {}
-    new_nums = {
-        n.get(qn("w:numId")): n for n in numbering.iterchildren(qn("w:num")) if n.get(qn("w:numId")) not in before_nums
-    }
+    new_nums = {n.get(W_NUM_ID): n for n in numbering.iterchildren(W_NUM) if n.get(W_NUM_ID) not in before_nums}
     part = ctx.document.part
     for element in added:
-        for node in element.iter():
+        for node in LINKED(element):
             for attribute in REL_ATTRIBUTES:
                 rel_id = node.get(attribute)
                 if rel_id is None or rel_id in rels:
@@ -156,8 +161,8 @@ def render_with_cache(
                     rels[rel_id] = ["image", rel.reltype, base64.b64encode(rel.target_part.blob).decode()]
                 else:  # an unexpected internal part: do not cache this section
                     return
-            if node.tag == qn("w:numId") and node.get(qn("w:val")) in new_nums:
-                value = node.get(qn("w:val"))
+            if node.tag == W_NUM_ID and node.get(W_VAL) in new_nums:
+                value = node.get(W_VAL)
                 numbers[value] = etree.tostring(new_nums[value], encoding="unicode")
     cache.put(
         key,
@@ -187,21 +192,21 @@ def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> 
     new_num_ids: dict[str, str] = {}
     for old, xml in fragment.numbering.items():
         num = parse_xml(xml)
-        next_id = max((int(n.get(qn("w:numId"))) for n in numbering.iterchildren(qn("w:num"))), default=0) + 1
-        num.set(qn("w:numId"), str(next_id))
+        next_id = max((int(n.get(W_NUM_ID)) for n in numbering.iterchildren(W_NUM)), default=0) + 1
+        num.set(W_NUM_ID, str(next_id))
         numbering.append(num)
         new_num_ids[old] = str(next_id)
     body = document.element.body
-    anchor = body.find(qn("w:sectPr"))
+    anchor = body.find(W_SECT_PR)
     for xml in fragment.xml:
         element = parse_xml(xml)
-        for node in element.iter():
+        for node in LINKED(element) if new_rel_ids or new_num_ids else ():
             for attribute in REL_ATTRIBUTES:
                 value = node.get(attribute)
                 if value is not None and value in new_rel_ids:
                     node.set(attribute, new_rel_ids[value])
-            if node.tag == qn("w:numId") and node.get(qn("w:val")) in new_num_ids:
-                node.set(qn("w:val"), new_num_ids[node.get(qn("w:val"))])
+            if node.tag == W_NUM_ID and node.get(W_VAL) in new_num_ids:
+                node.set(W_VAL, new_num_ids[node.get(W_VAL)])
         if anchor is not None:
             anchor.addprevious(element)
         else:

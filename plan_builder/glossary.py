@@ -254,7 +254,7 @@ def render_glossary(ctx: RenderContext, glossary: Glossary) -> None:
     table = start_table(ctx, ["Term", "Meaning"])
     for entry in glossary.entries:
         term, meaning = add_body_row(table)
-        add_text_run(term.paragraphs[0], entry.term).bold = True
+        add_text_run(term.paragraphs[0], entry.term, bold=True)
         add_text_run(meaning.paragraphs[0], entry.definition)
         keep_row_together(table.rows[-1])
     # Terms wrap well at word breaks, so one long local name should not squeeze the meanings:

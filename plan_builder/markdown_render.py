@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import markdown
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, RGBColor
+from docx.shared import Cm, Emu
 from docx.table import _Cell
 from markdown.treeprocessors import Treeprocessor
 
@@ -34,6 +34,7 @@ from plan_builder.docx_xml import (
     add_hyperlink,
     add_paragraph,
     add_text_run,
+    align,
     mark_header_row,
     restart_numbering,
     set_alt_text,
@@ -218,11 +219,7 @@ def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code
     for piece, is_placeholder in placeholder_text(text):
         if not piece:
             continue
-        run = add_text_run(paragraph, piece)
-        if bold or is_placeholder:
-            run.bold = True
-        if italic:
-            run.italic = True
+        run = add_text_run(paragraph, piece, bold=True if bold or is_placeholder else None, italic=italic or None)
         if code:
             run.font.name = "Courier New"
         if is_placeholder:
@@ -386,7 +383,7 @@ def _table(ctx: RenderContext, element: ET.Element) -> None:
             paragraph = word_cells[index].paragraphs[0]
             render_inline(ctx, paragraph, cell)
             if "right" in aligns[index]:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                align(paragraph, "right")
     fit_columns(ctx, table)
 
 
@@ -432,9 +429,7 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     for cell, text in zip(row.cells, headers, strict=True):
         paragraph = cell.paragraphs[0]
         set_style(paragraph, layout.TABLE_TEXT_STYLE)
-        run = add_text_run(paragraph, text)
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(layout.HEADER_TEXT)
+        add_text_run(paragraph, text, bold=True, colour=layout.HEADER_TEXT)
         shade_cell(cell, layout.HEADER_FILL)
     return table
 

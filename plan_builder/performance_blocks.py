@@ -11,11 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import RGBColor
 
 from plan_builder.charts import chart_alt_text, chart_png
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_paragraph, add_text_run, set_alt_text, shade_cell
+from plan_builder.docx_xml import add_paragraph, add_text_run, align, set_alt_text, shade_cell
 from plan_builder.errors import SectionError
 from plan_builder.figures import Figure, Rag
 from plan_builder.formatting import format_figure
@@ -53,22 +52,21 @@ def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "") -> None:
     rag = rag or Rag.NOT_RATED
     fill, text = RAG_COLOURS[rag]
     shade_cell(cell, fill)
-    run = add_text_run(cell.paragraphs[0], rag.value + (f" ({extra})" if extra else ""))
-    run.bold = rag is not Rag.NOT_RATED
-    run.font.color.rgb = RGBColor.from_string(text)
+    add_text_run(
+        cell.paragraphs[0], rag.value + (f" ({extra})" if extra else ""), bold=rag is not Rag.NOT_RATED, colour=text
+    )
 
 
 def _write(cell: _Cell, text: str, *, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     add_text(paragraph, text)
     if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        align(paragraph, "right")
 
 
 def _note(ctx: RenderContext, text: str) -> None:
     paragraph = add_paragraph(ctx.document, style="Caption")
-    run = add_text_run(paragraph, text)
-    run.bold = False
+    add_text_run(paragraph, text, bold=False)
 
 
 def pending_paragraph(ctx: RenderContext, item: PendingItem, what: str) -> None:

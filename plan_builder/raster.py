@@ -20,10 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from PIL import ImageFont
 
 SUPERSAMPLE = 2
 """Drawn at this many times the final size, then reduced: smooth edges without anti-aliasing support."""
@@ -67,6 +67,8 @@ def font_name() -> str:
 
 @lru_cache(maxsize=64)
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     path = font_file(bold) or font_file(not bold)
     if path is None:
         return ImageFont.load_default(size)
@@ -82,6 +84,8 @@ class Canvas:
     """A white RGB image `width` x `height` pixels, drawn on in final-pixel coordinates."""
 
     def __init__(self, width: int, height: int, dpi: int) -> None:
+        from PIL import Image, ImageDraw  # imported on first use: a build served from the cache needs neither
+
         self.width, self.height, self.dpi = width, height, dpi
         self.image = Image.new("RGB", (width * SUPERSAMPLE, height * SUPERSAMPLE), "white")
         self.draw = ImageDraw.Draw(self.image)
@@ -182,6 +186,8 @@ class Canvas:
 
     def vertical_text(self, x: float, y: float, text: str, size_pt: float, colour: str = "#0B0C0C") -> None:
         """A line of text reading bottom to top, centred on (x, y)."""
+        from PIL import Image, ImageDraw
+
         font = self.font(size_pt)
         left, top, right, bottom = font.getbbox(text, anchor="lm")
         label = Image.new("L", (math.ceil(right - left) + 4, math.ceil(bottom - top) + 4), 0)

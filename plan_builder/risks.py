@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import RGBColor
 from pydantic import Field, field_validator
 
 from plan_builder.cache import image_key
@@ -261,10 +260,8 @@ def heat_map_alt_text(register: RiskRegister) -> str:
 def _score_cell(cell: _Cell, score: Score) -> None:
     fill, text = BAND_COLOURS[score.colour]
     shade_cell(cell, fill)
-    paragraph = cell.paragraphs[0]
-    run = add_text_run(paragraph, f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}")
-    run.bold = True
-    run.font.color.rgb = RGBColor.from_string(text)
+    label = f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}"
+    add_text_run(cell.paragraphs[0], label, bold=True, colour=text)
 
 
 def _lines(cell: _Cell, items: list[str]) -> None:
@@ -290,10 +287,10 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
     )
     for risk in register.risks:
         cells = add_body_row(table)
-        add_text_run(cells[0].paragraphs[0], risk.ref).bold = True
+        add_text_run(cells[0].paragraphs[0], risk.ref, bold=True)
         entry = risk.entry
         description = cells[1].paragraphs[0]
-        add_text_run(description, entry.title).bold = True
+        add_text_run(description, entry.title, bold=True)
         if entry.cause:
             add_text_run(description, f"\nCause: {entry.cause}")
         if entry.consequence:

@@ -11,11 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pydantic import Field
 
 from plan_builder.config import Plan
-from plan_builder.docx_xml import add_text_run
+from plan_builder.docx_xml import add_text_run, align
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
 from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
@@ -118,11 +117,10 @@ def _table(
     rows.append(("Total", [sum(counts[r][c] for r in staffing.roles) for c in columns]))
     for label, values in rows:
         cells = add_body_row(table)
-        add_text_run(cells[0].paragraphs[0], label).bold = label == "Total"
+        add_text_run(cells[0].paragraphs[0], label, bold=label == "Total")
         for cell, value in zip(cells[1:], [*values, sum(values)], strict=True):
-            run = add_text_run(cell.paragraphs[0], str(value))
-            run.bold = label == "Total"
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            add_text_run(cell.paragraphs[0], str(value), bold=label == "Total")
+            align(cell.paragraphs[0], "right")
     fit_columns(ctx, table, [26, *[max(9, min(len(c), 16)) for c in columns], 8])
 
 

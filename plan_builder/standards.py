@@ -153,7 +153,7 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
         add_text_run(cells[2].paragraphs[0], entry.strategic.text)
     fit_columns(ctx, table, [34, 24, 24])
     scale = add_paragraph(ctx.document, style="Caption")
-    add_text_run(scale, f"Grades on the scale: {', '.join(data.scale)}.").bold = False
+    add_text_run(scale, f"Grades on the scale: {', '.join(data.scale)}.", bold=False)
     for entry in assessment.standards:
         add_heading(ctx, STANDARDS[entry.standard], 3, in_toc=False)
         if entry.summary:
@@ -162,7 +162,7 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
             ctx.document.add_paragraph().add_run("Progress on existing priorities").bold = True
             for item in entry.existing_priorities:
                 paragraph = add_paragraph(ctx.document, style="List Bullet")
-                add_text_run(paragraph, item.priority).bold = True
+                add_text_run(paragraph, item.priority, bold=True)
                 if item.progress:
                     add_text_run(paragraph, f": {item.progress}")
         if entry.new_priorities:

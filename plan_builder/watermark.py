@@ -6,8 +6,8 @@ header), so Word lets a user remove or change it, and LibreOffice shows it too.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 from docx.oxml import parse_xml
 
@@ -43,6 +43,11 @@ _SHAPE = """
   </w:pict>
 </w:r>
 """
+
+
+def quoteattr(text: str) -> str:
+    """`text` as a double-quoted XML attribute value (xml.sax.saxutils' version pulls in urllib and ssl)."""
+    return '"' + html.escape(text, quote=True).replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 def add_watermark(document: Document, text: str) -> None:
