@@ -19,12 +19,10 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import markdown
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from docx.table import _Cell
-from markdown.treeprocessors import Treeprocessor
 
 from plan_builder import layout
 from plan_builder.cache import ImageCache
@@ -118,22 +116,27 @@ class RenderContext:
         return f"_Toc{self.bookmark_count:06d}"
 
 
-class _CaptureTree(Treeprocessor):
-    """Keep the finished element tree instead of serialising it to HTML."""
-
-    root: ET.Element | None = None
-
-    def run(self, root: ET.Element) -> None:
-        self.root = root
-
-
 @lru_cache(maxsize=1)
-def _markdown() -> tuple[markdown.Markdown, _CaptureTree]:
-    """One configured parser, reused (building one costs more than parsing a section)."""
+def _markdown() -> tuple[Any, Any]:
+    """One configured parser, reused (building one costs more than parsing a section).
+
+    Imported here, not at the top: a build whose sections all come from the cache never parses Markdown.
+    """
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
+
+    class CaptureTree(Treeprocessor):
+        """Keep the finished element tree instead of serialising it to HTML."""
+
+        root: ET.Element | None = None
+
+        def run(self, root: ET.Element) -> None:
+            self.root = root
+
     md = markdown.Markdown(extensions=["tables", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    capture = _CaptureTree(md)
+    capture = CaptureTree(md)
     md.treeprocessors.register(capture, "capture", -10)
     return md, capture
 
@@ -154,8 +157,12 @@ def parse_markdown(text: str) -> ET.Element:
 # Python-Markdown sets character references aside ('&amp;' becomes STX 'wzxhzdk:0' ETX) and
 # writes '&' in e-mail autolinks as STX 'amp' ETX; its HTML postprocessors put them back, but
 # the tree is captured before those run, and Word cannot hold the control characters.
-_STASHED = re.compile(re.escape(markdown.util.STX) + r"wzxhzdk:(\d+)" + re.escape(markdown.util.ETX))
-_AMP_REFERENCE = re.compile(re.escape(markdown.util.AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)?")
+@lru_cache(maxsize=1)
+def _stash_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from markdown.util import AMP_SUBSTITUTE, ETX, STX
+
+    stashed = re.compile(re.escape(STX) + r"wzxhzdk:(\d+)" + re.escape(ETX))
+    return stashed, re.compile(re.escape(AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)?")
 
 
 def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
@@ -164,9 +171,11 @@ def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
     def character(reference: str) -> str:
         return NOT_IN_WORD.sub("", html.unescape(reference))  # '&#12;': as html.unescape drops '&#1;'
 
+    stashed, amp_reference = _stash_patterns()
+
     def restore(text: str) -> str:
-        text = _STASHED.sub(lambda m: character(stash[int(m[1])]) if int(m[1]) < len(stash) else "", text)
-        return _AMP_REFERENCE.sub(lambda m: character("&" + (m[1] or "")), text)
+        text = stashed.sub(lambda m: character(stash[int(m[1])]) if int(m[1]) < len(stash) else "", text)
+        return amp_reference.sub(lambda m: character("&" + (m[1] or "")), text)
 
     for element in root.iter():
         if element.text:

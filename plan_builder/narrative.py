@@ -145,6 +145,8 @@ def render_text(
 ) -> str:
     """Render `source` (a section body starting at `first_line` of `path`) with `context`."""
     check_word_characters(source, path=path, first_line=first_line)
+    if "{" not in source and "\r" not in source:
+        return source  # no template syntax: Jinja would return the text unchanged, after compiling it
     try:
         text = _compiled(env, source).render(context)
     except TemplateSyntaxError as exc:

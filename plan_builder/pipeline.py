@@ -36,7 +36,6 @@ from plan_builder.manifest import (
 )
 from plan_builder.metrics import PerformanceResult
 from plan_builder.narrative import make_environment, render_text
-from plan_builder.pdf import combine_pdfs, refresh_and_export
 from plan_builder.pending import PendingItem
 from plan_builder.performance import PerformanceData, compute_performance, figure_namespace, load_performance_data
 from plan_builder.performance_blocks import performance_directives
@@ -343,6 +342,8 @@ def write_outputs(
     document = rendered_plan.document
     pdf_path = None
     if pdf:
+        from plan_builder.pdf import combine_pdfs, refresh_and_export  # LibreOffice: only for PDFs
+
         pdf_path = target.with_suffix(".pdf")
         with tempfile.TemporaryDirectory(prefix="plan-builder-") as scratch:
             draft, exported = Path(scratch) / target.name, Path(scratch) / pdf_path.name
