@@ -99,6 +99,8 @@ def _where(path: Path, sheet: str | None) -> str:
 
 def _parse_date(text: str) -> dt.date:
     text = text.strip()
+    if len(text) == 10 and text.isascii() and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
+        return dt.date.fromisoformat(text)  # the usual form, without strptime's cost; bad dates raise ValueError
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, pattern).date()

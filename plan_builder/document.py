@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -83,9 +84,8 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
             node.set(attr, new_id)
 
 
-def _remap_styles(element: Any, source: Document, target: Document, display: Path) -> None:
-    """Style ids differ between documents; match them by style name."""
-    source_names = {v: k for k, v in style_names_to_ids(source.styles.element).items()}
+def _remap_styles(element: Any, source_names: dict[str, str], target: Document, display: Path) -> None:
+    """Style ids differ between documents; match them by style name (`source_names`: id -> name)."""
     target_ids = style_ids(target.part)
     for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
         for node in element.iter(qn(tag)):
@@ -95,6 +95,10 @@ def _remap_styles(element: Any, source: Document, target: Document, display: Pat
             if name not in target_ids:
                 raise TemplateError(f"{display}: uses style {name!r}, which the plan template does not define")
             node.set(qn("w:val"), target_ids[name])
+
+
+_TEMPLATE_FACTS: dict[bytes, tuple[set[str], dict[str, str]]] = {}
+"""Per template (by content): the fields it uses and its style names by id; the same in every build."""
 
 
 def render_docx_template(
@@ -110,8 +114,17 @@ def render_docx_template(
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
-        template = DocxTemplate(str(path))
-        undeclared = template.get_undeclared_template_variables(jinja_env=env)
+        content = path.read_bytes()
+        template = DocxTemplate(io.BytesIO(content))
+        facts = _TEMPLATE_FACTS.get(content)
+        if facts is None:
+            template.init_docx()
+            undeclared = set(template.get_undeclared_template_variables(jinja_env=env))
+            facts = (undeclared, {v: k for k, v in style_names_to_ids(template.docx.styles.element).items()})
+            if len(_TEMPLATE_FACTS) >= 32:  # templates edited again and again in watch mode
+                _TEMPLATE_FACTS.clear()
+            _TEMPLATE_FACTS[content] = facts
+        undeclared, source_names = facts
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
     except TemplateSyntaxError as exc:
@@ -132,7 +145,7 @@ def render_docx_template(
         if child.tag == qn("w:sectPr"):
             continue
         element = copy.deepcopy(child)
-        _remap_styles(element, rendered, target, display)
+        _remap_styles(element, source_names, target, display)
         _copy_relationships(element, rendered, target)
         if anchor is not None and anchor.getparent() is body:
             anchor.addprevious(element)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import RGBColor
 from lxml import etree
 
 if TYPE_CHECKING:
@@ -36,16 +35,12 @@ def add_text_run(
     Builds the XML directly: python-docx's `add_run(text)` goes character by
     character and its `run.bold` setter searches the run properties' whole schema.
     `bold=False` writes an explicit "not bold" (overriding a bold style); None leaves it to the style.
-    Tabs and line breaks still go through python-docx, which turns them into w:tab and w:br.
+    Tabs and line breaks become w:tab and w:br, as python-docx makes them.
     """
     from docx.text.run import Run as DocxRun
 
-    if "\t" in text or "\n" in text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        if colour:
-            run.font.color.rgb = RGBColor.from_string(colour)
-        return run
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     r = etree.SubElement(paragraph._p, W_R)
     if bold is not None or italic is not None or colour:
         r_pr = etree.SubElement(r, W_RPR)  # children in schema order: b, i, color
@@ -56,14 +51,23 @@ def add_text_run(
                     flag.set(W_VAL, "0")
         if colour:
             etree.SubElement(r_pr, W_COLOR).set(W_VAL, colour)
-    t = etree.SubElement(r, W_T)
-    t.text = text
-    if text != text.strip():
-        t.set(XML_SPACE, "preserve")
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            etree.SubElement(r, W_BR)
+        for position, piece in enumerate(line.split("\t")):
+            if position:
+                etree.SubElement(r, W_TAB)
+            if piece:
+                t = etree.SubElement(r, W_T)
+                t.text = piece
+                if piece != piece.strip():
+                    t.set(XML_SPACE, "preserve")
     return DocxRun(r, paragraph)
 
 
-W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_VAL = (qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "val"))
+W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_BR, W_TAB, W_VAL = (
+    qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "br", "tab", "val")
+)
 W_PPR, W_JC = qn("w:pPr"), qn("w:jc")
 # w:pPr children that must come after w:jc (the schema fixes their order).
 AFTER_JC = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -159,10 +160,15 @@ def _entries(terms: list[TermEntry], doc: YamlDocument, *, local: bool) -> list[
 
 
 def load_default_terms() -> list[GlossaryEntry]:
-    """Read and check the packaged default terms (`plan_builder/defaults/glossary.yaml`)."""
+    """Read and check the packaged default terms (`plan_builder/defaults/glossary.yaml`), once per process."""
+    return list(_default_terms())
+
+
+@lru_cache(maxsize=1)
+def _default_terms() -> tuple[GlossaryEntry, ...]:
     text = (resources.files("plan_builder") / "defaults" / "glossary.yaml").read_text(encoding="utf-8")
     doc = parse_yaml(text, DEFAULTS_DISPLAY)
-    return _entries(validate(DefaultGlossaryFile, doc).terms, doc, local=False)
+    return tuple(_entries(validate(DefaultGlossaryFile, doc).terms, doc, local=False))
 
 
 def load_glossary(path: Path | None, display: Path | None, plan: Plan) -> Glossary:

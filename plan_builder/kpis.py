@@ -9,6 +9,7 @@ denominator should equal the previous measure's numerator.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,9 +53,14 @@ class KpiList(StrictModel):
 
 
 def load_kpi_definitions() -> list[KpiDefinition]:
-    """Read `plan_builder/defaults/kpis.yaml`."""
+    """Read `plan_builder/defaults/kpis.yaml` (once per process: packaged files do not change)."""
+    return list(_kpi_definitions())
+
+
+@lru_cache(maxsize=1)
+def _kpi_definitions() -> tuple[KpiDefinition, ...]:
     text = (resources.files("plan_builder") / "defaults" / "kpis.yaml").read_text(encoding="utf-8")
-    return validate(KpiList, parse_yaml(text, Path("plan_builder/defaults/kpis.yaml"))).kpis
+    return tuple(validate(KpiList, parse_yaml(text, Path("plan_builder/defaults/kpis.yaml"))).kpis)
 
 
 def kpi_indicator(definition: KpiDefinition) -> Indicator:

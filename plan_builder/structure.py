@@ -8,6 +8,7 @@ file, not a code change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -69,6 +70,12 @@ def load_structure(key: str | None, period: str, where: str = "plan.yaml") -> St
         key = candidates[-1]
     if key not in keys:
         raise ConfigError(f"{where}: structure: unknown YJB section list {key!r}; available: {', '.join(keys)}")
+    return _packaged_structure(key)
+
+
+@lru_cache(maxsize=8)
+def _packaged_structure(key: str) -> Structure:
+    """A packaged structure, read once per process (a frozen model: safe to share)."""
     resource = resources.files("plan_builder") / "structures" / f"{key}.yaml"
     doc = parse_yaml(resource.read_text(encoding="utf-8"), Path(f"plan_builder/structures/{key}.yaml"))
     return validate(Structure, doc)
