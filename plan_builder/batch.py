@@ -71,6 +71,29 @@ def build_one(plan_dir: str, output: str | None, cache_dir: str | None) -> PlanO
     return PlanOutcome(plan_dir, str(result.path), len(result.warnings), [], time.perf_counter() - started)
 
 
+def warm_up() -> None:
+    """Load, once in the parent, what every build needs, so that forked workers inherit it.
+
+    That is the modules a build imports only when it needs them (structured parts,
+    Markdown, chart drawing, Word templates) and the Markdown parser; then the
+    collector is told these objects are permanent, so it does not walk them again
+    in every worker.
+    """
+    import gc
+    import importlib
+
+    import plan_builder.pipeline  # noqa: F401
+    from plan_builder.markdown_render import parse_markdown
+    from plan_builder.structured import PARTS
+
+    for module, *_ in PARTS.values():
+        importlib.import_module(module)
+    for module in ("docxtpl", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont", "plan_builder.raster"):
+        importlib.import_module(module)
+    parse_markdown("warm-up")
+    gc.freeze()
+
+
 def build_all(
     root: Path,
     *,
@@ -89,7 +112,8 @@ def build_all(
     outcomes: dict[str, PlanOutcome] = {}
     # fork shares the parent's imported modules, so workers start at once (Linux); spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    import plan_builder.pipeline  # noqa: F401 - loaded once here and inherited by forked workers
+    if method == "fork":
+        warm_up()
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         futures = {

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from docx.shared import Cm
 
 from plan_builder.document import begin_landscape, end_landscape
-from plan_builder.docx_xml import add_text_run, align
+from plan_builder.docx_xml import add_paragraph, add_text_run, align
 from plan_builder.formatting import long_date, money
 from plan_builder.markdown_render import (
     RenderContext,
@@ -65,7 +65,7 @@ def _fit(ctx: RenderContext, table: Table) -> None:
 
 
 def _note(ctx: RenderContext, text: str) -> None:
-    ctx.document.add_paragraph(text)
+    add_paragraph(ctx.document, text)
 
 
 def render_contributions(ctx: RenderContext, budget: Budget) -> None:
@@ -114,7 +114,7 @@ def render_contributions(ctx: RenderContext, budget: Budget) -> None:
             _row(table, [item.name, item.source or "Not stated", money(item.amount, places)], text_columns=2)
         _row(table, ["Total", "All sources", money(budget.additional_total, places)], text_columns=2, bold=True)
         _fit(ctx, table)
-        paragraph = ctx.document.add_paragraph()
+        paragraph = add_paragraph(ctx.document)
         add_text_run(
             paragraph, f"Total service budget {budget.year}: {money(budget.service_total, places)}"
         ).bold = True

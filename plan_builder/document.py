@@ -172,7 +172,7 @@ def fill_contents(
     begin_field(paragraph, f'TOC \\o "1-{levels}" \\h \\z \\u')
     for index, entry in enumerate(e for e in entries if e.level <= levels):
         if index:
-            new = document.add_paragraph()
+            new = add_paragraph(document)
             paragraph._p.addnext(new._p)
             paragraph = new
         set_style(paragraph, f"TOC {entry.level}")

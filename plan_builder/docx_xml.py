@@ -68,7 +68,10 @@ def add_text_run(
 W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_BR, W_TAB, W_VAL = (
     qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "br", "tab", "val")
 )
-W_PPR, W_JC = qn("w:pPr"), qn("w:jc")
+W_PPR, W_JC, W_P, W_PSTYLE, W_KEEP_NEXT, W_SECT_PR = (
+    qn(f"w:{tag}") for tag in ("pPr", "jc", "p", "pStyle", "keepNext", "sectPr")
+)
+W_FLD_CHAR, W_FLD_CHAR_TYPE, W_INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 # w:pPr children that must come after w:jc (the schema fixes their order).
 AFTER_JC = {
     qn(f"w:{tag}")
@@ -104,18 +107,16 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _field_char(paragraph: Paragraph, kind: str) -> None:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    paragraph.add_run()._r.append(element)
+    run = etree.SubElement(paragraph._p, W_R)
+    etree.SubElement(run, W_FLD_CHAR).set(W_FLD_CHAR_TYPE, kind)
 
 
 def begin_field(paragraph: Paragraph, instruction: str) -> None:
     """Open a complex field; what follows up to `end_field` is its shown result."""
     _field_char(paragraph, "begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
+    instr = etree.SubElement(etree.SubElement(paragraph._p, W_R), W_INSTR_TEXT)
+    instr.set(XML_SPACE, "preserve")
     instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
     _field_char(paragraph, "separate")
 
 
@@ -131,7 +132,7 @@ def add_field(paragraph: Paragraph, instruction: str, cached: str = "") -> Run:
     before that happens, so it should be a sensible value, never empty if avoidable.
     """
     begin_field(paragraph, instruction)
-    result = paragraph.add_run(cached)
+    result = add_text_run(paragraph, cached)
     end_field(paragraph)
     return result
 
@@ -386,16 +387,39 @@ def first_child(parent: Any, tag: str) -> Any:
 
     Only for children that must come first in their parent (w:pPr, w:pStyle, w:tcPr, w:tcW).
     """
-    child = parent.find(qn(tag))
+    clark = qn(tag)
+    child = parent.find(clark)
     if child is None:
-        child = OxmlElement(tag)
+        child = parent.makeelement(clark)
         parent.insert(0, child)
     return child
 
 
 def add_paragraph(document: Document, text: str = "", style: str | None = None) -> Paragraph:
-    """`document.add_paragraph(text, style)` without python-docx's slow style lookup."""
-    paragraph = document.add_paragraph(text)
+    """`document.add_paragraph(text, style)`, building the XML directly (python-docx's path is slow in bulk)."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    body = document.element.body
+    p = body.makeelement(W_P)
     if style is not None and style != "Normal":
-        set_style(paragraph, style)
+        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, style_id(document.part, style))
+    if len(body) and body[-1].tag == W_SECT_PR:
+        body[-1].addprevious(p)
+    else:
+        body.append(p)
+    paragraph = DocxParagraph(p, document._body)
+    if text:
+        add_text_run(paragraph, text)
     return paragraph
+
+
+def keep_with_next(paragraph: Paragraph) -> None:
+    """Keep the paragraph on the same page as the next one (w:keepNext goes straight after w:pStyle)."""
+    p_pr = first_child(paragraph._p, "w:pPr")
+    if p_pr.find(W_KEEP_NEXT) is None:
+        style = p_pr.find(W_PSTYLE)
+        flag = p_pr.makeelement(W_KEEP_NEXT)
+        if style is not None:
+            style.addnext(flag)
+        else:
+            p_pr.insert(0, flag)

@@ -103,17 +103,24 @@ def last_of_other_version(output_dir: Path, version: str) -> dict[str, Any] | No
     folder = output_dir / MANIFEST_FOLDER
     if not folder.is_dir():
         return None
-    manifests = [read_manifest(p) for p in folder.glob("*.json")]
-    others = [m for m in manifests if str(m.get("plan", {}).get("version")) != version]
-    return max(others, key=lambda m: m["built_at"]) if others else None
+    manifests = [(p, read_manifest(p)) for p in folder.glob("*.json")]
+    others = [(p, m) for p, m in manifests if str(m.get("plan", {}).get("version")) != version]
+    return max(others, key=lambda pm: _build_order(*pm))[1] if others else None
+
+
+def _build_order(path: Path, manifest: dict[str, Any]) -> tuple[str, int]:
+    """Sort key of a saved manifest: build time (to the second), then the name's counter.
+
+    `write_manifest` names a second build within the same second '-2', a third '-3'...
+    """
+    last = path.stem.rsplit("-", 1)[-1]
+    return manifest["built_at"], int(last) if last.isdigit() else 1
 
 
 def last_two_manifests(output_dir: Path) -> tuple[Path, Path]:
     """The two most recent manifests in `output_dir/manifests/`, oldest first."""
     folder = output_dir / MANIFEST_FOLDER
-    found = (
-        sorted(folder.glob("*.json"), key=lambda p: (read_manifest(p)["built_at"], p.name)) if folder.is_dir() else []
-    )
+    found = sorted(folder.glob("*.json"), key=lambda p: _build_order(p, read_manifest(p))) if folder.is_dir() else []
     if len(found) < 2:
         raise OutputError(f"{folder}: need two builds to compare; found {len(found)}")
     return found[-2], found[-1]

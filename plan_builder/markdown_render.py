@@ -33,6 +33,7 @@ from plan_builder.docx_xml import (
     add_paragraph,
     add_text_run,
     align,
+    keep_with_next,
     mark_header_row,
     restart_numbering,
     set_alt_text,
@@ -213,10 +214,10 @@ def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
         ctx.table_count += 1
         number = ctx.table_count
     paragraph = add_paragraph(ctx.document, style="Caption")
-    paragraph.paragraph_format.keep_with_next = True
-    paragraph.add_run(f"{kind} ")
+    keep_with_next(paragraph)
+    add_text_run(paragraph, f"{kind} ")
     add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
-    paragraph.add_run(f": {text}")
+    add_text_run(paragraph, f": {text}")
     return paragraph
 
 
@@ -325,7 +326,7 @@ def _image(ctx: RenderContext, element: ET.Element) -> None:
         raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
     if not found:
         raise SectionError(f"{where}: image {src!r} not found")
-    paragraph = ctx.document.add_paragraph()
+    paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     try:
         shape = paragraph.add_run().add_picture(str(path))
@@ -368,7 +369,7 @@ def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = Fal
                 if first:
                     render_inline(ctx, paragraph, child)
                 else:
-                    extra = ctx.document.add_paragraph()
+                    extra = add_paragraph(ctx.document)
                     extra.paragraph_format.left_indent = Cm(1.27 * (depth + 1))
                     render_inline(ctx, extra, child)
                 first = False
@@ -474,7 +475,7 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
     text = "".join(element.itertext()).strip()
     children = list(element)
     if text in PAGE_BREAK_MARKERS and not children:
-        ctx.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        add_paragraph(ctx.document).add_run().add_break(WD_BREAK.PAGE)
         return
     match = DIRECTIVE.match(text)
     if match and not children:
@@ -494,7 +495,7 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
     ):
         _image(ctx, children[0])
         return
-    paragraph = ctx.document.add_paragraph()
+    paragraph = add_paragraph(ctx.document)
     render_inline(ctx, paragraph, element)
 
 
@@ -516,12 +517,12 @@ def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote
         elif tag == "blockquote":
             _blocks(ctx, element, state, quote=True)
         elif tag == "pre":
-            paragraph = ctx.document.add_paragraph()
+            paragraph = add_paragraph(ctx.document)
             _add_text(paragraph, "".join(element.itertext()).strip(), bold=False, italic=False, code=True)
         elif tag == "hr":
             continue  # A thematic break has no meaning in the plan; headings structure it.
         else:
-            paragraph = ctx.document.add_paragraph()
+            paragraph = add_paragraph(ctx.document)
             render_inline(ctx, paragraph, element)
 
 

@@ -71,7 +71,7 @@ def _note(ctx: RenderContext, text: str) -> None:
 
 def pending_paragraph(ctx: RenderContext, item: PendingItem, what: str) -> None:
     """A visible placeholder where a block cannot be drawn yet."""
-    add_text(ctx.document.add_paragraph(), f"{what} not yet available. {PendingValue(item)}")
+    add_text(add_paragraph(ctx.document), f"{what} not yet available. {PendingValue(item)}")
 
 
 def summary_table(
@@ -133,7 +133,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     """Caption, chart with alt text, basis note, and the chart's data as a table."""
     add_caption(ctx, "Figure", f"{series.title}, {series.periods[0]} to {series.periods[-1]}")
     figure_number = ctx.figure_count
-    paragraph = ctx.document.add_paragraph()
+    paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(series, ctx.images)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)

@@ -120,9 +120,10 @@ def add_outstanding(ctx: RenderContext, outstanding: list[PendingItem]) -> None:
     """A page after the contents listing the data this draft is still waiting for."""
     heading = add_paragraph(ctx.document, "Outstanding data", "TOC Heading")
     heading.paragraph_format.page_break_before = True
-    ctx.document.add_paragraph(
+    add_paragraph(
+        ctx.document,
         "This draft is waiting for the data below. Wherever a figure depends on it, the text shows "
-        "a highlighted 'Data due' placeholder. The final plan cannot be built until all of it has arrived."
+        "a highlighted 'Data due' placeholder. The final plan cannot be built until all of it has arrived.",
     )
     table = start_table(ctx, ["Data", "Source", "Due"])
     for item in outstanding:

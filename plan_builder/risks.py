@@ -310,7 +310,7 @@ def render_register(ctx: RenderContext, register: RiskRegister) -> None:
     ).bold = False
     end_landscape(ctx)
     add_caption(ctx, "Figure", "Risk heat map: residual risks after controls")
-    paragraph = ctx.document.add_paragraph()
+    paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     png = ctx.images.get_or_render(heat_map_key(register), lambda: render_heat_map(register))
     shape = paragraph.add_run().add_picture(io.BytesIO(png), width=int(ctx.text_width * 0.7))

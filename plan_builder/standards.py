@@ -157,16 +157,16 @@ def render_standards(ctx: RenderContext, assessment: StandardsAssessment) -> Non
     for entry in assessment.standards:
         add_heading(ctx, STANDARDS[entry.standard], 3, in_toc=False)
         if entry.summary:
-            ctx.document.add_paragraph(entry.summary)
+            add_paragraph(ctx.document, entry.summary)
         if entry.existing_priorities:
-            ctx.document.add_paragraph().add_run("Progress on existing priorities").bold = True
+            add_paragraph(ctx.document).add_run("Progress on existing priorities").bold = True
             for item in entry.existing_priorities:
                 paragraph = add_paragraph(ctx.document, style="List Bullet")
                 add_text_run(paragraph, item.priority, bold=True)
                 if item.progress:
                     add_text_run(paragraph, f": {item.progress}")
         if entry.new_priorities:
-            ctx.document.add_paragraph().add_run("New priorities").bold = True
+            add_paragraph(ctx.document).add_run("New priorities").bold = True
             for text in entry.new_priorities:
                 add_paragraph(ctx.document, text, "List Bullet")
 

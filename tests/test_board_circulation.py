@@ -259,3 +259,15 @@ def test_board_pack_joins_the_plan_and_its_separate_appendices(make_plan, tmp_pa
         check=True,
     ).stdout
     assert "Appendix 2: Budget costs and contributions" in " ".join(last.split())
+
+
+def test_builds_within_the_same_second_are_compared_in_build_order(tmp_path):
+    from plan_builder.manifest import last_two_manifests
+
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    for name, count in (("plan-20250530T120000+0000.json", 1), ("plan-20250530T120000+0000-2.json", 2)):
+        record = {"tool": "plan-builder", "built_at": "2025-05-30T12:00:00+00:00", "count": count}
+        (folder / name).write_text(json.dumps(record))
+    older, newer = last_two_manifests(tmp_path)
+    assert (older.name, newer.name) == ("plan-20250530T120000+0000.json", "plan-20250530T120000+0000-2.json")
