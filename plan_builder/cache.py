@@ -9,10 +9,11 @@ it is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -88,11 +89,24 @@ class ImageCache:
 
 
 def write_cache_file(path: Path, data: bytes) -> None:
-    """Write one cache entry atomically, ignoring failures."""
+    """Write one cache entry atomically (a uniquely named temporary file, then a rename), ignoring failures.
+
+    Entries are named by the hash of their content, so two processes writing the same
+    entry write the same bytes; the rename makes each write all-or-nothing.
+    """
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{next(_SEQUENCE)}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".partial") as handle:
-            handle.write(data)
-        os.replace(handle.name, path)
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+_SEQUENCE = itertools.count()

@@ -199,6 +199,7 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         part.is_linked_to_previous = False
         part.paragraphs[0].text = ""
     previous_width = None
+    header_style, footer_style = document.styles["Header"], document.styles["Footer"]
     for section in document.sections:
         width = section.page_width - section.left_margin - section.right_margin
         if width == previous_width:
@@ -211,12 +212,12 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         header = section.header.paragraphs[0]
         header.text = ""
         set_style(header, "Header")
-        _only_right_tab(header, document.styles["Header"], width)
+        _only_right_tab(header, header_style, width)
         header.add_run(f"{left_header}\t{right_header}")
         footer = section.footer.paragraphs[0]
         footer.text = ""
         set_style(footer, "Footer")
-        _only_right_tab(footer, document.styles["Footer"], width)
+        _only_right_tab(footer, footer_style, width)
         footer.add_run(f"{footer_left}\tPage ")
         add_field(footer, "PAGE", "1")
         footer.add_run(" of ")

@@ -87,9 +87,24 @@ class FigureUndefined(StrictUndefined):
         return f"unknown name '{name}' on a {type(obj).__name__} value"
 
 
+class PlanEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with each distinct template text compiled once per process.
+
+    docxtpl hands the cover's and sign-off's XML to `from_string` on every build;
+    in watch mode and in batches that text is the same each time.
+    """
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        """As Jinja's, but reusing the compiled code of a text seen before."""
+        if template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        code = _compile(self, source, tuple(sorted(self.filters)))
+        return self.template_class.from_code(self, code, self.make_globals(globals))
+
+
 def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSandboxedEnvironment:
     """The one Jinja environment used for section text and Word templates."""
-    env = ImmutableSandboxedEnvironment(
+    env = PlanEnvironment(
         undefined=FigureUndefined,
         autoescape=False,
         keep_trailing_newline=True,
