@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import section_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plan_builder.errors import SectionError
 from plan_builder.formatting import FILTERS
@@ -127,3 +129,28 @@ def test_long_date_of_a_non_date_is_an_author_error():
 def test_text_without_fields_is_unchanged():
     text = "Plain text with {braces} and 100% of children.\n"
     assert render(text) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="{\r", blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"),
+        max_size=200,
+    )
+)
+def test_text_without_template_syntax_is_returned_exactly_as_jinja_would(text):
+    env = make_environment(FILTERS)
+    rendered = render_text(env, text, {}, path=Path("sections/x.md"), first_line=4)
+    assert rendered == env.from_string(text).render({})
+
+
+def test_the_same_template_text_compiles_once_per_process():
+    from plan_builder import narrative
+
+    env = make_environment(FILTERS)
+    source = "{{ 1 + 1 }} and {{ 'x' | upper }} " + "unique-3f9a"
+    assert env.from_string(source).render() == "2 and X unique-3f9a"
+    compiled = [key for key in narrative._CODE_CACHE if key[0] == source]
+    assert len(compiled) == 1
+    assert make_environment(FILTERS).from_string(source).render() == "2 and X unique-3f9a"
+    assert [key for key in narrative._CODE_CACHE if key[0] == source] == compiled
