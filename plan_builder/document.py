@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import docx
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_HEADER_FOOTER, WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
@@ -200,6 +200,7 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         part.paragraphs[0].text = ""
     previous_width = None
     header_style, footer_style = document.styles["Header"], document.styles["Footer"]
+    made: dict[int, tuple[str, str]] = {}  # text width -> relationship ids of its header and footer
     for section in document.sections:
         width = section.page_width - section.left_margin - section.right_margin
         if width == previous_width:
@@ -207,6 +208,11 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
             section.footer.is_linked_to_previous = True
             continue
         previous_width = width
+        if width in made:
+            # Back to a width seen before (portrait after a landscape table): point at the same
+            # header and footer parts rather than making new copies of them.
+            _use_header_footer(section, *made[width])
+            continue
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
         header = section.header.paragraphs[0]
@@ -222,6 +228,22 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         add_field(footer, "PAGE", "1")
         footer.add_run(" of ")
         add_field(footer, "NUMPAGES", "1")
+        sect_pr = section._sectPr
+        made[width] = (
+            sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY).rId,
+            sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY).rId,
+        )
+
+
+def _use_header_footer(section: Any, header_rel_id: str, footer_rel_id: str) -> None:
+    """Give `section` the default header and footer already made for another section."""
+    sect_pr = section._sectPr
+    if sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY) is not None:
+        sect_pr.remove_headerReference(WD_HEADER_FOOTER.PRIMARY)
+    if sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY) is not None:
+        sect_pr.remove_footerReference(WD_HEADER_FOOTER.PRIMARY)
+    sect_pr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, header_rel_id)
+    sect_pr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, footer_rel_id)
 
 
 def _only_right_tab(paragraph: Any, style: Any, width: int) -> None:

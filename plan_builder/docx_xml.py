@@ -310,13 +310,14 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
     """
     twips = [str(int(width / 635)) for width in widths]  # EMU -> twentieths of a point
     grid = table._tbl.tblGrid
-    for column, value in zip(grid.findall(qn("w:gridCol")), twips, strict=False):
-        column.set(qn("w:w"), value)
+    w, w_type = qn("w:w"), qn("w:type")
+    for column, value in zip(grid.iterchildren(qn("w:gridCol")), twips, strict=False):
+        column.set(w, value)
     for tr in table._tbl.iterchildren(qn("w:tr")):
         for tc, value in zip(tr.iterchildren(qn("w:tc")), twips, strict=False):
             tc_w = first_child(first_child(tc, "w:tcPr"), "w:tcW")
-            tc_w.set(qn("w:w"), value)
-            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(w, value)
+            tc_w.set(w_type, "dxa")
 
 
 def style_id(part: object, name: str) -> str:

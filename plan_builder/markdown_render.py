@@ -406,9 +406,8 @@ def fit_columns(ctx: RenderContext, table: Table, weights: list[int] | None = No
     columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
     longest_word = [1] * columns
     longest_text = [1] * columns
-    for tr in table._tbl.iterchildren(qn("w:tr")):
-        for index, tc in enumerate(list(tr.iterchildren(qn("w:tc")))[:columns]):
-            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+    for texts in table_texts(table):
+        for index, text in enumerate(texts[:columns]):
             words = text.split()
             if words:
                 longest_word[index] = max(longest_word[index], max(len(w) for w in words))
@@ -466,9 +465,12 @@ def add_body_row(table: Table) -> list[_Cell]:
 def table_texts(table: Table) -> list[list[str]]:
     """The text of every cell, row by row (straight from the XML: python-docx's `rows` is slow)."""
     return [
-        ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iterchildren(qn("w:tc"))]
-        for tr in table._tbl.iterchildren(qn("w:tr"))
+        ["".join(tc.itertext(W_T, with_tail=False)) for tc in tr.iterchildren(W_TC)]
+        for tr in table._tbl.iterchildren(W_TR)
     ]
+
+
+W_T, W_TC, W_TR = qn("w:t"), qn("w:tc"), qn("w:tr")
 
 
 def _paragraph(ctx: RenderContext, element: ET.Element) -> None:

@@ -52,12 +52,12 @@ def quoteattr(text: str) -> str:
 
 def add_watermark(document: Document, text: str) -> None:
     """Put `text` diagonally across every page: in every header the document has."""
-    headers = []
+    headers = {}  # by part: sections of the same width share one header part
     for section in document.sections:
         for header in (section.header, section.first_page_header):
-            if not header.is_linked_to_previous and header not in headers:
-                headers.append(header)
-    for index, header in enumerate(headers, start=1):
+            if not header.is_linked_to_previous:
+                headers.setdefault(header.part.partname, header)
+    for index, header in enumerate(headers.values(), start=1):
         paragraph = header.paragraphs[0]
         width = 420 if len(text) <= 6 else 520
         run = parse_xml(

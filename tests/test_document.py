@@ -55,3 +55,21 @@ def test_cover_field_that_does_not_exist_is_named(build_fails):
         "templates/cover.docx: unknown field(s) chair_email; available: board_name, chair_name, chair_role, date, "
         "local_authorities, manager_name, manager_role, period, service_name, short_name, status, status_line, version",
     )
+
+
+def test_every_header_part_holds_one_watermark_and_same_width_sections_share_parts(example_build):
+    document = example_build.document
+    parts = {}
+    for section in document.sections:
+        for header in (section.header, section.first_page_header):
+            if not header.is_linked_to_previous:
+                parts.setdefault(header.part.partname, header.part)
+    shapes = {name: len(part.element.xpath(".//w:pict")) for name, part in parts.items()}
+    # The cover's empty first-page header, one for portrait pages and one for landscape pages.
+    assert len(shapes) == 3
+    assert sorted(shapes.values()) == [1, 1, 1]
+    widths = {}
+    for section in document.sections:
+        width = section.page_width - section.left_margin - section.right_margin
+        widths.setdefault(width, set()).add(section.header.part.partname)
+    assert all(len(names) == 1 for names in widths.values())
