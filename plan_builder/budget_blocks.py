@@ -16,14 +16,8 @@ from docx.shared import Cm
 from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_paragraph, add_text_run, align
 from plan_builder.formatting import long_date, money
-from plan_builder.markdown_render import (
-    RenderContext,
-    add_body_row,
-    add_caption,
-    fit_columns,
-    start_table,
-    table_texts,
-)
+from plan_builder.markdown_render import RenderContext, add_caption
+from plan_builder.tables import add_body_row, fit_columns, start_table, table_texts
 
 if TYPE_CHECKING:
     from docx.table import Table

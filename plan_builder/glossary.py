@@ -27,9 +27,10 @@ from pydantic import Field
 from plan_builder.config import Plan
 from plan_builder.docx_xml import add_text_run, keep_row_together
 from plan_builder.errors import ConfigError, SectionError, SourceLocation
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
+from plan_builder.markdown_render import RenderContext, add_caption
 from plan_builder.schema import StrictModel, validate
 from plan_builder.structured import Directive
+from plan_builder.tables import add_body_row, fit_columns, start_table
 from plan_builder.yamlio import YamlDocument, parse_yaml
 
 DEFAULTS_DISPLAY = Path("plan_builder/defaults/glossary.yaml")

@@ -9,7 +9,6 @@ structured renderers (risk register, budget table, charts...).
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -20,9 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
-from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
-from docx.table import _Cell
 
 from plan_builder import layout
 from plan_builder.cache import ImageCache
@@ -34,30 +31,21 @@ from plan_builder.docx_xml import (
     add_text_run,
     align,
     keep_with_next,
-    mark_header_row,
     restart_numbering,
     set_alt_text,
-    set_column_widths,
     set_paragraph_numbering,
-    set_paragraph_style_id,
-    set_style,
-    set_table_width_full,
-    shade_cell,
-    style_id,
 )
 from plan_builder.errors import SectionError
 from plan_builder.pending import placeholder_text
+from plan_builder.tables import add_body_row, fit_columns, start_table
 from plan_builder.yamlio import NOT_IN_WORD
 
 if TYPE_CHECKING:
     from docx.document import Document
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
-CHAR_WIDTH = Cm(0.215)  # average width of a bold 11 pt Arial character
-MIN_COLUMN_PADDING = Cm(0.45)  # cell margins plus a little air
 DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
 
 Directive = Callable[["RenderContext", str, str], None]
@@ -395,82 +383,6 @@ def _table(ctx: RenderContext, element: ET.Element) -> None:
             if "right" in aligns[index]:
                 align(paragraph, "right")
     fit_columns(ctx, table)
-
-
-def fit_columns(ctx: RenderContext, table: Table, weights: list[int] | None = None) -> None:
-    """Give each column at least the width of its longest word, then share the rest by `weights`.
-
-    Without the minimum, Word and LibreOffice break words such as "Previous" across lines
-    in narrow columns. `weights` default to each column's longest text (capped).
-    """
-    columns = len(table._tbl.tblGrid.findall(qn("w:gridCol")))
-    longest_word = [1] * columns
-    longest_text = [1] * columns
-    for texts in table_texts(table):
-        for index, text in enumerate(texts[:columns]):
-            words = text.split()
-            if words:
-                longest_word[index] = max(longest_word[index], max(len(w) for w in words))
-            longest_text[index] = max(longest_text[index], len(text))
-    weights = weights or [min(max(length, 6), 60) for length in longest_text]
-    minimum = [int(MIN_COLUMN_PADDING + CHAR_WIDTH * n) for n in longest_word]
-    available = int(ctx.text_width)
-    if sum(minimum) >= available:
-        widths = [int(available * m / sum(minimum)) for m in minimum]
-    else:
-        spare = available - sum(minimum)
-        widths = [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights, strict=True)]
-    set_column_widths(table, widths)
-
-
-def start_table(ctx: RenderContext, headers: list[str]) -> Table:
-    """Add a data table with a marked, repeating, shaded header row and return it.
-
-    Every table in the plan goes through here so that all of them are accessible:
-    a real header row, no merged cells, full width, the named table style.
-    """
-    document = ctx.document
-    table = document.add_table(rows=1, cols=len(headers))
-    table._tbl.tblStyle_val = style_id(table.part, layout.TABLE_STYLE)
-    set_table_width_full(table._tbl)
-    row = table.rows[0]
-    mark_header_row(row)
-    for cell, text in zip(row.cells, headers, strict=True):
-        paragraph = cell.paragraphs[0]
-        set_style(paragraph, layout.TABLE_TEXT_STYLE)
-        add_text_run(paragraph, text, bold=True, colour=layout.HEADER_TEXT)
-        shade_cell(cell, layout.HEADER_FILL)
-    return table
-
-
-def add_body_row(table: Table) -> list[_Cell]:
-    """Add a body row whose cells use the table text style, and return its cells.
-
-    Each new row is a copy of one empty row made once per table: python-docx's
-    `add_row` and `row.cells` re-derive the grid for every row, which made tables
-    the slowest part of a build.
-    """
-    empty_row = getattr(table, "_plan_builder_empty_row", None)
-    if empty_row is None:
-        empty_row = table.add_row()._tr
-        for tc in empty_row.iterchildren(qn("w:tc")):
-            set_paragraph_style_id(tc.find(qn("w:p")), style_id(table.part, layout.TABLE_TEXT_STYLE))
-        empty_row.getparent().remove(empty_row)
-        table._plan_builder_empty_row = empty_row
-    tr = copy.deepcopy(empty_row)
-    table._tbl.append(tr)
-    return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]
-
-
-def table_texts(table: Table) -> list[list[str]]:
-    """The text of every cell, row by row (straight from the XML: python-docx's `rows` is slow)."""
-    return [
-        ["".join(tc.itertext(W_T, with_tail=False)) for tc in tr.iterchildren(W_TC)]
-        for tr in table._tbl.iterchildren(W_TR)
-    ]
-
-
-W_T, W_TC, W_TR = qn("w:t"), qn("w:tc"), qn("w:tr")
 
 
 def _paragraph(ctx: RenderContext, element: ET.Element) -> None:

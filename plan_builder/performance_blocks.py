@@ -18,8 +18,9 @@ from plan_builder.docx_xml import add_paragraph, add_text_run, align, set_alt_te
 from plan_builder.errors import SectionError
 from plan_builder.figures import Figure, Rag
 from plan_builder.formatting import format_figure
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, add_text, fit_columns, start_table
+from plan_builder.markdown_render import RenderContext, add_caption, add_text
 from plan_builder.pending import PendingItem, PendingValue
+from plan_builder.tables import add_body_row, fit_columns, start_table
 
 if TYPE_CHECKING:
     from docx.table import _Cell

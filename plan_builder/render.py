@@ -20,16 +20,9 @@ from plan_builder.docx_xml import add_paragraph, add_text_run
 from plan_builder.formatting import long_date
 from plan_builder.fragments import FragmentCache, render_with_cache
 from plan_builder.manifest import ChangeSummary
-from plan_builder.markdown_render import (
-    Directive,
-    RenderContext,
-    add_body_row,
-    add_heading,
-    fit_columns,
-    render_markdown,
-    start_table,
-)
+from plan_builder.markdown_render import Directive, RenderContext, add_heading, render_markdown
 from plan_builder.pending import PendingItem
+from plan_builder.tables import add_body_row, fit_columns, start_table
 from plan_builder.watermark import add_watermark
 from plan_builder.write import slug
 

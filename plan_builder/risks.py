@@ -23,10 +23,11 @@ from plan_builder.document import begin_landscape, end_landscape
 from plan_builder.docx_xml import add_paragraph, add_text_run, set_alt_text, shade_cell
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, fit_columns, start_table
+from plan_builder.markdown_render import RenderContext, add_caption
 from plan_builder.raster import Canvas, font_name, points
 from plan_builder.schema import StrictModel, validate
 from plan_builder.structured import Directive
+from plan_builder.tables import add_body_row, fit_columns, start_table
 from plan_builder.yamlio import load_yaml
 
 if TYPE_CHECKING:

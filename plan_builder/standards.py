@@ -18,17 +18,10 @@ from plan_builder.config import Plan
 from plan_builder.docx_xml import add_paragraph, add_text_run
 from plan_builder.errors import ConfigError
 from plan_builder.formatting import long_date
-from plan_builder.markdown_render import (
-    RenderContext,
-    add_body_row,
-    add_caption,
-    add_heading,
-    add_subheading,
-    fit_columns,
-    start_table,
-)
+from plan_builder.markdown_render import RenderContext, add_caption, add_heading, add_subheading
 from plan_builder.schema import StrictModel, validate
 from plan_builder.structured import Directive
+from plan_builder.tables import add_body_row, fit_columns, start_table
 from plan_builder.yamlio import load_yaml
 
 STANDARDS = {

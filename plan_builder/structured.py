@@ -10,7 +10,7 @@ staffing, glossary) lives in its own module with:
 - `warnings` on the result for problems that do not stop the build
   (a stated total that disagrees, an overdue action...), each naming file:line,
 - `<part>_directives(part, plan) -> dict[str, Directive]`: block renderers for
-  `::: name` lines in sections, drawing with `markdown_render.start_table`,
+  `::: name` lines in sections, drawing with `tables.start_table`,
   `add_body_row`, `add_caption`, `fit_columns` and `document.begin_landscape`.
 
 The pipeline loads whichever parts `plan.yaml` lists under `structured:` and places

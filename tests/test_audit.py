@@ -35,9 +35,10 @@ from plan_builder.docx_xml import (
 )
 from plan_builder.errors import OutputError
 from plan_builder.figures import Rag
-from plan_builder.markdown_render import RenderContext, add_body_row, add_caption, start_table
+from plan_builder.markdown_render import RenderContext, add_caption
 from plan_builder.performance_blocks import RAG_COLOURS, rag_cell
 from plan_builder.risks import BAND_COLOURS
+from plan_builder.tables import add_body_row, start_table
 from plan_builder.watermark import add_watermark
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan-template.docx"
