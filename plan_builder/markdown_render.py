@@ -140,6 +140,10 @@ def parse_markdown(text: str) -> ET.Element:
     if capture.root is None:
         return ET.Element("div")
     _restore_stashed(capture.root, md.htmlStash.rawHtmlBlocks)
+    for code in capture.root.iter("code"):
+        # Python-Markdown escapes a code span's text for HTML output; Word wants the characters.
+        if code.text:
+            code.text = code.text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return capture.root
 
 

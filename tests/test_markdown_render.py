@@ -260,3 +260,10 @@ def test_render_markdown_raises_section_error(tmp_path: Path):
         render_body("Text.\n\n## Fine\n\n#### Too deep\n", tmp_path)
 
     assert caught.value.problems == ["s.md:8: heading '#### Too deep' skips a level; expected '### Too deep'"]
+
+
+def test_code_spans_show_their_characters_not_html_escapes(tmp_path: Path):
+    document, _ = render_body("Run `a & b < c > d` and `&amp;` here.", tmp_path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Run a & b < c > d and &amp; here." in text
+    assert "&lt;" not in text
