@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import json
 import os
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -71,10 +72,14 @@ class ImageCache:
         if key in self.new:
             return self.new[key]
         if self.folder is not None:
+            path = self.folder / key[:2] / f"{key}.png"
             try:
-                return (self.folder / key[:2] / f"{key}.png").read_bytes()
+                data = path.read_bytes()
             except OSError:
                 pass
+            else:
+                mark_used(path)
+                return data
         data = render()
         self.new[key] = data
         return data
@@ -110,3 +115,53 @@ def write_cache_file(path: Path, data: bytes) -> None:
 
 
 _SEQUENCE = itertools.count()
+
+
+KEEP_UNUSED_DAYS = 30
+"""Cache entries no build has used for this long are deleted."""
+PRUNE_EVERY_HOURS = 24
+PRUNED_MARKER = ".pruned"
+
+
+def mark_used(path: Path) -> None:
+    """Refresh an entry's modification time when a build uses it, so pruning keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune_cache(folder: Path, *, now: float | None = None) -> int:
+    """Delete entries unused for `KEEP_UNUSED_DAYS`, at most once every `PRUNE_EVERY_HOURS`; return how many.
+
+    Entries are files under `folder` (charts, heat maps, rendered sections), each
+    touched whenever a build uses it. Half-written files left by a killed build
+    ('.partial') go after an hour. Problems never fail a build.
+    """
+    now = time.time() if now is None else now
+    marker = folder / PRUNED_MARKER
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY_HOURS * 3600:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    removed = 0
+    for path in _cache_files(folder):
+        try:
+            age = now - path.stat().st_mtime
+            if age > KEEP_UNUSED_DAYS * 86400 or (path.name.endswith(".partial") and age > 3600):
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    with contextlib.suppress(OSError):
+        marker.touch()
+        os.utime(marker, (now, now))
+    return removed
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.rglob("*") if p.is_file() and p.name != PRUNED_MARKER]
+    except OSError:
+        return []

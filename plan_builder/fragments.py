@@ -25,7 +25,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from plan_builder.cache import code_digest, write_cache_file
+from plan_builder.cache import code_digest, mark_used, write_cache_file
 from plan_builder.markdown_render import RenderContext, TocEntry
 
 if TYPE_CHECKING:
@@ -77,12 +77,14 @@ class FragmentCache:
         """The stored fragment for `key`, if any."""
         fragment = self.memory.get(key)
         if fragment is None and self.folder is not None:
+            path = self.folder / key[:2] / f"{key}.json"
             try:
-                fragment = Fragment(**json.loads((self.folder / key[:2] / f"{key}.json").read_text()))
+                fragment = Fragment(**json.loads(path.read_text()))
             except (OSError, ValueError, TypeError):
                 fragment = None
             if fragment is not None:
                 self.memory[key] = fragment
+                mark_used(path)
         if fragment is None:
             self.misses += 1
         else:

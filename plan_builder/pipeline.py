@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.cache import ImageCache, cache_dir_for
+from plan_builder.cache import ImageCache, cache_dir_for, prune_cache
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -398,6 +398,7 @@ def build(
     )
     images.flush()  # caches are written only once the documents are
     fragments.flush()
+    prune_cache(cache_dir)
     warnings = inputs.warnings + computed.warnings + rendered_plan.ctx.warnings
     changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
     document = rendered_plan.document

@@ -56,3 +56,47 @@ def test_a_narrative_edit_re_renders_that_section(tmp_path):
     assert cache.misses == 1
     fresh = build(plan, tmp_path / "fresh", fragments=FragmentCache(None))
     assert normalised_body(changed.path) == normalised_body(fresh.path)
+
+
+def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
+    import os
+    import time
+
+    from plan_builder.cache import ImageCache, prune_cache
+
+    now = time.time()
+    day = 86400
+    folder = tmp_path / "cache"
+    entries = {
+        "ab/old.png": now - 40 * day,
+        "ab/ab-used.png": now - 40 * day,  # old, but read again below
+        "cd/recent.png": now - 2 * day,
+        "fragments/ef/old.json": now - 31 * day,
+        "ab/old.png.123-4.partial": now - 2 * 3600,
+        "ab/fresh.png.123-5.partial": now - 60,
+    }
+    for name, mtime in entries.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        os.utime(path, (mtime, mtime))
+    assert ImageCache(folder).get_or_render("ab-used", lambda: b"new") == b"x"  # a hit refreshes its time
+
+    assert prune_cache(folder, now=now) == 3
+    left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert left == [".pruned", "ab/ab-used.png", "ab/fresh.png.123-5.partial", "cd/recent.png"]
+    # At most once a day: a second call soon after does not walk the folder again.
+    stale = folder / "cd" / "stale.png"
+    stale.write_bytes(b"x")
+    os.utime(stale, (now - 90 * day, now - 90 * day))
+    assert prune_cache(folder, now=now + 3600) == 0
+    assert prune_cache(folder, now=now + 25 * 3600) == 2  # and the partial file, now over an hour old
+
+
+def test_pruning_never_fails_a_build(tmp_path):
+    from plan_builder.cache import prune_cache
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    assert prune_cache(not_a_folder) == 0
+    assert prune_cache(tmp_path / "missing") == 0
