@@ -132,6 +132,8 @@ def _cell(kind: str, raw: Any) -> Any:
         raise ValueError("is not a number")
     if isinstance(raw, int | float):
         number = float(raw)
+        if number != number or number in (float("inf"), float("-inf")):  # an Excel cell can hold these
+            raise ValueError("is not a finite number")
     else:
         text = str(raw).strip().replace(",", "")
         if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):

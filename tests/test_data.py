@@ -179,3 +179,12 @@ def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
         f"warning: {plan / 'sections/09-performance.md'}:{line}: stated 6.65 for reoffending.annual.latest.per_reoffender "
         "(Reoffending (annual cohort): Reoffences per reoffender) but the data give 3.43 (reoffences 137, reoffenders 40)"
     ) in captured.err.splitlines()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf")])
+def test_an_infinite_cell_value_is_refused(value):
+    from plan_builder.data import COUNT, NUMBER, _cell
+
+    for kind in (COUNT, NUMBER):
+        with pytest.raises(ValueError, match="is not a finite number"):
+            _cell(kind, value)
