@@ -113,6 +113,8 @@ def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSand
     env.filters.update(filters)
     # No globals beyond the figures: range, lipsum, dict, cycler and joiner are removed.
     env.globals.clear()
+    # The same inputs must always give the same document: no random choices.
+    env.filters.pop("random", None)
     return env
 
 

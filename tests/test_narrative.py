@@ -154,3 +154,9 @@ def test_the_same_template_text_compiles_once_per_process():
     assert len(compiled) == 1
     assert make_environment(FILTERS).from_string(source).render() == "2 and X unique-3f9a"
     assert [key for key in narrative._CODE_CACHE if key[0] == source] == compiled
+
+
+def test_random_choices_are_not_available_so_builds_are_repeatable():
+    env = make_environment(FILTERS)
+    with pytest.raises(SectionError, match=r"s\.md:5: template syntax error: No filter named 'random'"):
+        render_text(env, "x\n{{ [1, 2] | random }}", {}, path=Path("s.md"), first_line=4)
