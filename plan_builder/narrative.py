@@ -21,6 +21,9 @@ from plan_builder.errors import SectionError
 from plan_builder.yamlio import word_character_problem
 
 TEMPLATE_NAME = "<section>"
+MAX_EXPONENT = 1000
+MAX_REPEAT = 100_000
+"""Limits on `**` and on repeating text or lists with `*` in section text."""
 
 
 class Namespace(Mapping[str, Any]):
@@ -93,6 +96,19 @@ class PlanEnvironment(ImmutableSandboxedEnvironment):
     docxtpl hands the cover's and sign-off's XML to `from_string` on every build;
     in watch mode and in batches that text is the same each time.
     """
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse repetitions and powers that would exhaust memory or time (`'x' * 10**10`)."""
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"the power {right} is too large (at most {MAX_EXPONENT})")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                repeats = isinstance(sequence, str | list | tuple) and isinstance(times, int)
+                if repeats and len(sequence) * times > MAX_REPEAT:
+                    raise SecurityError(f"repeating a value {times:,} times makes it too long")
+        return super().call_binop(context, operator, left, right)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
         """As Jinja's, but reusing the compiled code of a text seen before."""

@@ -160,3 +160,20 @@ def test_random_choices_are_not_available_so_builds_are_repeatable():
     env = make_environment(FILTERS)
     with pytest.raises(SectionError, match=r"s\.md:5: template syntax error: No filter named 'random'"):
         render_text(env, "x\n{{ [1, 2] | random }}", {}, path=Path("s.md"), first_line=4)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ 'x' * 10**10 }}", "repeating a value 10,000,000,000 times makes it too long"),
+        ("{{ 2 ** 100000000 }}", "the power 100000000 is too large (at most 1000)"),
+    ],
+)
+def test_expressions_that_would_exhaust_memory_or_time_are_refused(source, message):
+    env = make_environment(FILTERS)
+    with pytest.raises(SectionError) as caught:
+        render_text(env, source, {}, path=Path("s.md"), first_line=4)
+    assert str(caught.value) == f"s.md:4: not allowed in section text: {message}"
+    assert render_text(env, "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ 3 * 4 }}", {}, path=Path("s.md"), first_line=4) == (
+        "ababab 1024 12"
+    )
