@@ -369,7 +369,24 @@ def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = Fal
                 _list(ctx, child, min(depth + 1, 1), quote)
 
 
-def _table(ctx: RenderContext, element: ET.Element) -> None:
+def _table_caption(element: ET.Element) -> str | None:
+    """The caption in a paragraph 'Table: ...' (pandoc's syntax), or None if it is not one."""
+    if element.tag != "p":
+        return None
+    text = _clean("".join(element.itertext())).strip()
+    caption = text[len("Table:") :].strip() if text.startswith("Table:") else ""
+    return caption or None
+
+
+def _caption_of_next_table(children: list[ET.Element], index: int) -> bool:
+    """True if `children[index]` is a 'Table: ...' paragraph directly before a table (so it is that table's)."""
+    following = children[index + 1] if index + 1 < len(children) else None
+    return following is not None and following.tag == "table" and _table_caption(children[index]) is not None
+
+
+def _table(ctx: RenderContext, element: ET.Element, caption: str | None = None) -> None:
+    if caption:
+        add_caption(ctx, "Table", caption)
     head = element.find("thead")
     body = element.find("tbody")
     header_cells = head.findall("tr/th") if head is not None else []
@@ -418,10 +435,25 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
 
 
 def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote: bool = False) -> None:
-    for element in parent:
+    children = list(parent)
+    captions_used: set[int] = set()  # indexes of 'Table: ...' paragraphs made into captions
+    for index, element in enumerate(children):
         tag = element.tag
+        if index in captions_used:
+            continue
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             _heading(ctx, element, state)
+        elif tag == "p" and _caption_of_next_table(children, index):
+            continue  # written with the table that follows it
+        elif tag == "table":
+            caption = None
+            if index and _caption_of_next_table(children, index - 1):
+                caption = _table_caption(children[index - 1])
+            elif index + 1 < len(children) and not _caption_of_next_table(children, index + 1):
+                caption = _table_caption(children[index + 1])  # 'Table: ...' just after the table
+                if caption:
+                    captions_used.add(index + 1)
+            _table(ctx, element, caption)
         elif tag == "p":
             if quote:
                 paragraph = add_paragraph(ctx.document, style="Quote")
@@ -430,8 +462,6 @@ def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote
                 _paragraph(ctx, element)
         elif tag in ("ul", "ol"):
             _list(ctx, element, 0, quote)
-        elif tag == "table":
-            _table(ctx, element)
         elif tag == "blockquote":
             _blocks(ctx, element, state, quote=True)
         elif tag == "pre":

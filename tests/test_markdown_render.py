@@ -267,3 +267,23 @@ def test_code_spans_show_their_characters_not_html_escapes(tmp_path: Path):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Run a & b < c > d and &amp; here." in text
     assert "&lt;" not in text
+
+
+def test_table_caption_paragraph_before_or_after_a_pipe_table(tmp_path: Path):
+    text = (
+        "Table: Referrals by source\n\n| Source | Number |\n| --- | ---: |\n| Police | 12 |\n\n"
+        "| Area | Rate |\n| --- | --- |\n| North | 3 |\n\nTable: Rates by area\n\n"
+        "Table: Caption of the third\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n\n"
+        "| C | D |\n| --- | --- |\n| 3 | 4 |\n\nSome text.\n\n"
+        "Table: is only text when no table is next to it."
+    )
+    document, ctx = render_body(text, tmp_path)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Table 1: Referrals by source", "Table 2: Rates by area", "Table 3: Caption of the third"]
+    assert len(document.tables) == 4
+    body = [p.text for p in document.paragraphs if p.style.name != "Caption"]
+    assert body == ["Some text.", "Table: is only text when no table is next to it."]
+    # Each caption sits directly before its table and keeps with it.
+    order = [child.tag.split("}")[1] for child in document.element.body if not child.tag.endswith("sectPr")]
+    assert order[:6] == ["p", "tbl", "p", "tbl", "p", "tbl"]
+    assert ctx.table_count == 3
