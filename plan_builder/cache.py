@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -120,7 +121,7 @@ _SEQUENCE = itertools.count()
 KEEP_UNUSED_DAYS = 30
 """Cache entries no build has used for this long are deleted."""
 PRUNE_EVERY_HOURS = 24
-PRUNED_MARKER = ".pruned"
+PRUNED_MARKER = ".plan-builder-pruned"
 
 
 def mark_used(path: Path) -> None:
@@ -160,8 +161,22 @@ def prune_cache(folder: Path, *, now: float | None = None) -> int:
     return removed
 
 
+ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(png|json)(\.\d+-\d+\.partial)?")
+"""Only files named like cache entries are ever deleted: the folder may be one the user shares
+with other things (PLAN_BUILDER_CACHE_DIR=~/.cache)."""
+
+
 def _cache_files(folder: Path) -> list[Path]:
-    try:
-        return [p for p in folder.rglob("*") if p.is_file() and p.name != PRUNED_MARKER]
-    except OSError:
-        return []
+    """Entry files: `<2 hex>/<64 hex>.png|json` and `fragments/<2 hex>/...`, and their partial files."""
+    found = []
+    for base in (folder, folder / "fragments"):
+        try:
+            shards = [d for d in base.iterdir() if len(d.name) == 2 and d.is_dir()]
+        except OSError:
+            continue
+        for shard in shards:
+            try:
+                found += [p for p in shard.iterdir() if p.name.startswith(shard.name) and ENTRY_NAME.fullmatch(p.name)]
+            except OSError:
+                continue
+    return found

@@ -67,26 +67,41 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     now = time.time()
     day = 86400
     folder = tmp_path / "cache"
+    old, used, recent, fragment = ("ab" + c * 62 for c in "1234")
     entries = {
-        "ab/old.png": now - 40 * day,
-        "ab/ab-used.png": now - 40 * day,  # old, but read again below
-        "cd/recent.png": now - 2 * day,
-        "fragments/ef/old.json": now - 31 * day,
-        "ab/old.png.123-4.partial": now - 2 * 3600,
-        "ab/fresh.png.123-5.partial": now - 60,
+        f"ab/{old}.png": now - 40 * day,
+        f"ab/{used}.png": now - 40 * day,  # old, but read again below
+        f"ab/{recent}.png": now - 2 * day,
+        f"fragments/ab/{fragment}.json": now - 31 * day,
+        f"ab/{old}.png.123-4.partial": now - 2 * 3600,
+        f"ab/{recent}.png.123-5.partial": now - 60,
+        # Not cache entries: a shared folder's other files are never touched, however old.
+        "notes/thesis.txt": now - 60 * day,
+        "todo.md": now - 40 * day,
+        f"ab/{old}.txt": now - 60 * day,
     }
     for name, mtime in entries.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
         os.utime(path, (mtime, mtime))
-    assert ImageCache(folder).get_or_render("ab-used", lambda: b"new") == b"x"  # a hit refreshes its time
+    assert ImageCache(folder).get_or_render(used, lambda: b"new") == b"x"  # a hit refreshes its time
 
     assert prune_cache(folder, now=now) == 3
     left = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert left == [".pruned", "ab/ab-used.png", "ab/fresh.png.123-5.partial", "cd/recent.png"]
+    assert left == sorted(
+        [
+            ".plan-builder-pruned",
+            f"ab/{used}.png",
+            f"ab/{recent}.png",
+            f"ab/{recent}.png.123-5.partial",
+            "notes/thesis.txt",
+            "todo.md",
+            f"ab/{old}.txt",
+        ]
+    )
     # At most once a day: a second call soon after does not walk the folder again.
-    stale = folder / "cd" / "stale.png"
+    stale = folder / "ab" / f"{'ab' + 'f' * 62}.png"
     stale.write_bytes(b"x")
     os.utime(stale, (now - 90 * day, now - 90 * day))
     assert prune_cache(folder, now=now + 3600) == 0
