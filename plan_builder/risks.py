@@ -212,15 +212,16 @@ def render_heat_map(register: RiskRegister) -> bytes:
     for risk in register.risks:
         cells.setdefault((risk.residual.likelihood, risk.residual.impact), []).append(risk.ref)
     border = points(1, HEAT_MAP_DPI)
-    for impact in range(1, scale + 1):
-        for likelihood in range(1, scale + 1):
-            fill, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
-            x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
-            canvas.rectangle((x0 + border, y0 + border, x0 + cell - border, y0 + cell - border), fill=f"#{fill}")
-            refs = cells.get((likelihood, impact), [])
-            lines = [", ".join(refs[i : i + 3]) for i in range(0, len(refs), 3)]
-            if lines:
-                canvas.text_lines(x0 + cell / 2, y0 + cell / 2, lines, 8, f"#{text}", middle=True, bold=True)
+    grid = [(likelihood, impact) for impact in range(1, scale + 1) for likelihood in range(1, scale + 1)]
+    for likelihood, impact in grid:  # every fill first, so no cell covers a neighbour's labels
+        fill, _ = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
+        canvas.rectangle((x0 + border, y0 + border, x0 + cell - border, y0 + cell - border), fill=f"#{fill}")
+    for (likelihood, impact), refs in cells.items():
+        _, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        lines, label_size = _cell_labels(canvas, refs, cell - 4 * border)
+        x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
+        canvas.text_lines(x0 + cell / 2, y0 + cell / 2, lines, label_size, f"#{text}", middle=True, bold=True)
     for number in range(1, scale + 1):
         centre = (number - 0.5) * cell
         canvas.text(left + centre, bottom + gap, str(number), size, anchor="ma")
@@ -231,6 +232,26 @@ def render_heat_map(register: RiskRegister) -> bytes:
     label_x = left - gap - canvas.text_width(str(scale), size) - gap - line / 2
     canvas.vertical_text(label_x, (top + bottom) / 2, "Impact (higher is more severe)", size)
     return canvas.png()
+
+
+def _cell_labels(canvas: Canvas, refs: list[str], room: float) -> tuple[list[str], float]:
+    """The refs of one heat-map cell as lines that fit in a `room`-pixel square, and their size in points.
+
+    Tries three refs a line at 8 pt, then more a line and smaller type; when even that
+    cannot fit, the last line says how many more there are (the alt text and the register
+    list every risk).
+    """
+    for size in (8, 7, 6):
+        for per_line in (3, 4, 5, 6):
+            lines = [", ".join(refs[i : i + per_line]) for i in range(0, len(refs), per_line)]
+            fits_across = all(canvas.text_width(line, size, bold=True) <= room for line in lines)
+            if fits_across and len(lines) * canvas.line_height(size) <= room:
+                return lines, size
+    size, per_line = 6, 3
+    rows = max(1, int(room // canvas.line_height(size)))
+    shown = refs[: (rows - 1) * per_line]
+    lines = [", ".join(shown[i : i + per_line]) for i in range(0, len(shown), per_line)]
+    return [*lines, f"and {len(refs) - len(shown)} more"], size
 
 
 def heat_map_key(register: RiskRegister) -> str:

@@ -107,3 +107,19 @@ def example_series():
 
     plan = load_plan(Path(__file__).resolve().parent.parent)
     return compute(plan, load_inputs(plan)).performance.series["fte.rate"]
+
+
+def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
+    from plan_builder.risks import _cell_labels
+
+    canvas = Canvas(100, 100, DPI)
+    room = 130  # pixels: about a heat-map cell at 200 dpi
+    lines, size = _cell_labels(canvas, ["R1", "R2", "R3", "R4"], room)
+    assert (lines, size) == (["R1, R2, R3", "R4"], 8)
+    refs = [f"R{i}" for i in range(1, 61)]
+    lines, size = _cell_labels(canvas, refs, room)
+    assert lines[-1].startswith("and ") and lines[-1].endswith(" more")
+    shown = [ref for line in lines[:-1] for ref in line.split(", ")]
+    assert shown == refs[: len(shown)] and lines[-1] == f"and {60 - len(shown)} more"
+    assert len(lines) * canvas.line_height(size) <= room
+    assert all(canvas.text_width(line, size, bold=True) <= room for line in lines)
