@@ -18,12 +18,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
 from plan_builder.errors import SectionError
+from plan_builder.limits import check_binop, check_call, guarded_filters
 from plan_builder.yamlio import word_character_problem
 
 TEMPLATE_NAME = "<section>"
-MAX_EXPONENT = 1000
-MAX_REPEAT = 100_000
-"""Limits on `**` and on repeating text or lists with `*` in section text."""
 
 
 class Namespace(Mapping[str, Any]):
@@ -101,14 +99,13 @@ class PlanEnvironment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         """Refuse repetitions and powers that would exhaust memory or time (`'x' * 10**10`)."""
-        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"the power {right} is too large (at most {MAX_EXPONENT})")
-        if operator == "*":
-            for sequence, times in ((left, right), (right, left)):
-                repeats = isinstance(sequence, str | list | tuple) and isinstance(times, int)
-                if repeats and len(sequence) * times > MAX_REPEAT:
-                    raise SecurityError(f"repeating a value {times:,} times makes it too long")
+        check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Refuse method calls that would make huge values (`'x'.ljust(10**9)`)."""
+        check_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
         """As Jinja's, but reusing the compiled code of a text seen before."""
@@ -127,6 +124,7 @@ def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSand
         loader=None,
     )
     env.filters.update(filters)
+    env.filters = guarded_filters(env.filters)
     # No globals beyond the figures: range, lipsum, dict, cycler and joiner are removed.
     env.globals.clear()
     # The same inputs must always give the same document: no random choices.
@@ -211,6 +209,12 @@ def render_text(
         relative = _template_line(exc)
         line = first_line + relative - 1 if relative else first_line
         raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
+    except MemoryError as exc:
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(
+            f"{path}:{line}: cannot render the section text: an expression makes a value too large"
+        ) from exc
     except (RecursionError, SyntaxError) as exc:
         # Deeply nested brackets or blocks exhaust Jinja's parser (RecursionError) or Python's
         # limit on nested blocks in the compiled code (SyntaxError: too many levels of indentation);
