@@ -8,6 +8,7 @@ readers. Every chart gets alt text written from its data.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -50,8 +51,10 @@ def render_chart(series: Series) -> bytes:
     canvas = Canvas(round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI), DPI)
     pad = points(6, DPI)
     size = FONT_PT
-    values = [v for line in series.lines.values() for v in line if v is not None]
-    top_value, step = nice_axis(max(values, default=0.0))
+    plotted = {
+        area: [v if v is not None and math.isfinite(v) else None for v in line] for area, line in series.lines.items()
+    }
+    top_value, step = value_axis(series.measure.unit, [v for line in plotted.values() for v in line if v is not None])
     ticks = [step * i for i in range(round(top_value / step) + 1)]
     tick_texts = [tick_label(t, step) for t in ticks]
 
@@ -90,7 +93,7 @@ def render_chart(series: Series) -> bytes:
         canvas.polyline([(x, bottom), (x, bottom + points(3.5, DPI))], AXIS, points(0.8, DPI))
         canvas.text_lines(x, bottom + points(5, DPI), lines, size, INK)
 
-    for index, line in enumerate(series.lines.values()):
+    for index, line in enumerate(plotted.values()):
         style = index % len(COLOURS)
         width = points(SERVICE_LINE_PT if index == 0 else OTHER_LINE_PT, DPI)
         for run in _unbroken_runs(line):
@@ -113,6 +116,14 @@ def render_chart(series: Series) -> bytes:
             canvas.text(x + sample + points(5, DPI), y, area, 8, INK, anchor="lm")
             x += width
     return canvas.png()
+
+
+def value_axis(unit: Unit, values: list[float]) -> tuple[float, float]:
+    """(top, step) of the value axis: from zero, round steps, and never past 100 for percentages that are not."""
+    top, step = nice_axis(max(values, default=0.0))
+    if unit is Unit.PERCENT and max(values, default=0.0) <= 100 < top:
+        return 100.0, 20.0
+    return top, step
 
 
 def _styled_line(canvas: Canvas, xy: list[tuple[float, float]], style: int, width: float) -> None:
@@ -172,7 +183,7 @@ def chart_png(series: Series, cache: ImageCache) -> bytes:
         "title": series.title,
         "unit": series.measure.unit.value,
         "periods": series.periods,
-        "lines": series.lines,
+        "lines": [[area, values] for area, values in series.lines.items()],  # in order: it decides the colours
         "style": [WIDTH_INCHES, HEIGHT_INCHES, DPI, FONT_PT, COLOURS, MARKERS, DASHES, font_name()],
     }
     return cache.get_or_render(image_key("trend-chart", payload), lambda: render_chart(series))

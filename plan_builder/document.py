@@ -32,6 +32,7 @@ from plan_builder.docx_xml import (
     begin_field,
     end_field,
     missing_styles,
+    paragraph_property,
     set_style,
     set_update_fields_on_open,
     style_ids,
@@ -301,11 +302,7 @@ def space_after_tables(document: Document) -> None:
         following = table.getnext()
         if following is None or following.tag != qn("w:p"):
             continue
-        p_pr = following.get_or_add_pPr()
-        spacing = p_pr.find(qn("w:spacing"))
-        if spacing is None:
-            spacing = OxmlElement("w:spacing")
-            p_pr.append(spacing)
+        spacing = paragraph_property(following.get_or_add_pPr(), "w:spacing")
         if spacing.get(qn("w:before")) is None:
             spacing.set(qn("w:before"), "200")
 
@@ -347,9 +344,7 @@ def avoid_double_page_breaks(document: Document) -> None:
             continue
         p_pr = following.get_or_add_pPr()
         if p_pr.find(qn("w:pageBreakBefore")) is None:
-            element = OxmlElement("w:pageBreakBefore")
-            element.set(qn("w:val"), "0")
-            p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, element)
+            paragraph_property(p_pr, "w:pageBreakBefore").set(qn("w:val"), "0")
 
 
 def set_contents_pages(document: Document, pages: Mapping[str, int]) -> None:

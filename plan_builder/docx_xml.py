@@ -72,10 +72,37 @@ W_PPR, W_JC, W_P, W_PSTYLE, W_KEEP_NEXT, W_SECT_PR = (
     qn(f"w:{tag}") for tag in ("pPr", "jc", "p", "pStyle", "keepNext", "sectPr")
 )
 W_FLD_CHAR, W_FLD_CHAR_TYPE, W_INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
-# w:pPr children that must come after w:jc (the schema fixes their order).
-AFTER_JC = {
+# Child order the WordprocessingML schema fixes for paragraph and table properties.
+P_PR_ORDER = tuple(
     qn(f"w:{tag}")
-    for tag in (
+    for tag in [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
         "textDirection",
         "textAlignment",
         "textboxTightWrap",
@@ -85,22 +112,55 @@ AFTER_JC = {
         "rPr",
         "sectPr",
         "pPrChange",
-    )
-}
+    ]
+)
+TBL_PR_ORDER = tuple(
+    qn(f"w:{tag}")
+    for tag in [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+        "tblPrChange",
+    ]
+)
+
+
+def insert_in_order(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
+    """Put `child` among `parent`'s children where `order` (the schema's sequence) says, and return it."""
+    rank = {tag: index for index, tag in enumerate(order)}
+    mine = rank[child.tag]
+    later = next((existing for existing in parent if rank.get(existing.tag, -1) > mine), None)
+    if later is None:
+        parent.append(child)
+    else:
+        later.addprevious(child)
+    return child
+
+
+def paragraph_property(p_pr: Any, tag: str) -> Any:
+    """The w:pPr child `tag` ('w:spacing'), created in schema order if missing."""
+    clark = qn(tag)
+    found = p_pr.find(clark)
+    return found if found is not None else insert_in_order(p_pr, p_pr.makeelement(clark), P_PR_ORDER)
 
 
 def align(paragraph: Paragraph, value: str) -> None:
     """Align the paragraph: 'left', 'center', 'right' or 'both' (python-docx's setter is slow in bulk)."""
-    p_pr = first_child(paragraph._p, "w:pPr")
-    jc = p_pr.find(W_JC)
-    if jc is None:
-        jc = OxmlElement("w:jc")
-        later = next((child for child in p_pr if child.tag in AFTER_JC), None)
-        if later is None:
-            p_pr.append(jc)
-        else:
-            later.addprevious(jc)
-    jc.set(W_VAL, value)
+    paragraph_property(first_child(paragraph._p, "w:pPr"), "w:jc").set(W_VAL, value)
 
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -193,7 +253,7 @@ def set_table_width_full(table_element: OxmlElement) -> None:
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), "5000")
     width.set(qn("w:type"), "pct")
-    tbl_pr.append(width)
+    insert_in_order(tbl_pr, width, TBL_PR_ORDER)
 
 
 def add_hyperlink(paragraph: Paragraph, url: str, text: str, style: str = "Hyperlink") -> None:
@@ -416,11 +476,4 @@ def add_paragraph(document: Document, text: str = "", style: str | None = None) 
 
 def keep_with_next(paragraph: Paragraph) -> None:
     """Keep the paragraph on the same page as the next one (w:keepNext goes straight after w:pStyle)."""
-    p_pr = first_child(paragraph._p, "w:pPr")
-    if p_pr.find(W_KEEP_NEXT) is None:
-        style = p_pr.find(W_PSTYLE)
-        flag = p_pr.makeelement(W_KEEP_NEXT)
-        if style is not None:
-            style.addnext(flag)
-        else:
-            p_pr.insert(0, flag)
+    paragraph_property(first_child(paragraph._p, "w:pPr"), "w:keepNext")

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from plan_builder import layout
-from plan_builder.docx_xml import mark_header_row, shade_cell
+from plan_builder.docx_xml import P_PR_ORDER, insert_in_order, mark_header_row, shade_cell
 
 FONT = "Arial"
 
@@ -90,7 +90,7 @@ def _left_border(style: object, colour: str) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "24"), ("w:space", "8"), ("w:color", colour)):
         left.set(qn(key), value)
     borders.append(left)
-    p_pr.append(borders)
+    insert_in_order(p_pr, borders, P_PR_ORDER)
 
 
 def _table_style(document: Document) -> None:

@@ -6,6 +6,7 @@ import io
 
 import docx
 from conftest import PLAN_YAML, TEMPLATES_DIR, plan_yaml
+from docx.oxml.ns import qn
 
 
 def template_without(style_name: str) -> bytes:
@@ -73,3 +74,19 @@ def test_every_header_part_holds_one_watermark_and_same_width_sections_share_par
         width = section.page_width - section.left_margin - section.right_margin
         widths.setdefault(width, set()).add(section.header.part.partname)
     assert all(len(names) == 1 for names in widths.values())
+
+
+def test_paragraph_and_table_properties_follow_the_schema_order(example_build):
+    from plan_builder.docx_xml import P_PR_ORDER, TBL_PR_ORDER
+
+    document = example_build.document
+    elements = [document.element, document.styles.element]
+    problems = []
+    for root in elements:
+        for tag, order in (("w:pPr", P_PR_ORDER), ("w:tblPr", TBL_PR_ORDER)):
+            for properties in root.iter(qn(tag)):
+                ranks = [order.index(child.tag) for child in properties if child.tag in order]
+                unknown = [child.tag for child in properties if child.tag not in order]
+                if ranks != sorted(ranks) or len(set(ranks)) != len(ranks) or unknown:
+                    problems.append([child.tag.split("}")[1] for child in properties])
+    assert problems == []

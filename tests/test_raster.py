@@ -123,3 +123,29 @@ def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
     assert shown == refs[: len(shown)] and lines[-1] == f"and {60 - len(shown)} more"
     assert len(lines) * canvas.line_height(size) <= room
     assert all(canvas.text_width(line, size, bold=True) <= room for line in lines)
+
+
+def test_percentage_axis_stops_at_100():
+    from plan_builder.charts import value_axis
+    from plan_builder.figures import Unit
+
+    assert value_axis(Unit.PERCENT, [92.6, 99.0]) == (100.0, 20.0)
+    assert value_axis(Unit.PERCENT, [29.8]) == pytest.approx((40, 10))
+    assert value_axis(Unit.RATE_PER_100K, [99.0]) == pytest.approx((120, 20))
+
+
+def test_chart_cache_key_depends_on_the_order_of_the_lines(example_series):
+    from plan_builder.cache import ImageCache
+    from plan_builder.charts import chart_png
+
+    keys = []
+
+    class Recorder(ImageCache):
+        def get_or_render(self, key, render):
+            keys.append(key)
+            return b""
+
+    reordered = dict(reversed(list(example_series.lines.items())))
+    chart_png(example_series, Recorder(None))
+    chart_png(replace(example_series, lines=reordered), Recorder(None))
+    assert keys[0] != keys[1]
