@@ -68,9 +68,7 @@ def add_text_run(
 W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_BR, W_TAB, W_VAL = (
     qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "br", "tab", "val")
 )
-W_PPR, W_JC, W_P, W_PSTYLE, W_KEEP_NEXT, W_SECT_PR = (
-    qn(f"w:{tag}") for tag in ("pPr", "jc", "p", "pStyle", "keepNext", "sectPr")
-)
+W_PPR, W_P, W_PSTYLE, W_SECT_PR = (qn(f"w:{tag}") for tag in ("pPr", "p", "pStyle", "sectPr"))
 W_FLD_CHAR, W_FLD_CHAR_TYPE, W_INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 # Child order the WordprocessingML schema fixes for paragraph and table properties.
 P_PR_ORDER = tuple(
