@@ -68,7 +68,7 @@ def add_text_run(
 W_R, W_RPR, W_B, W_I, W_COLOR, W_T, W_BR, W_TAB, W_VAL = (
     qn(f"w:{tag}") for tag in ("r", "rPr", "b", "i", "color", "t", "br", "tab", "val")
 )
-W_PPR, W_P, W_PSTYLE, W_SECT_PR = (qn(f"w:{tag}") for tag in ("pPr", "p", "pStyle", "sectPr"))
+W_P, W_SECT_PR = qn("w:p"), qn("w:sectPr")
 W_FLD_CHAR, W_FLD_CHAR_TYPE, W_INSTR_TEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 # Child order the WordprocessingML schema fixes for paragraph and table properties.
 P_PR_ORDER = tuple(
@@ -461,7 +461,7 @@ def add_paragraph(document: Document, text: str = "", style: str | None = None) 
     body = document.element.body
     p = body.makeelement(W_P)
     if style is not None and style != "Normal":
-        etree.SubElement(etree.SubElement(p, W_PPR), W_PSTYLE).set(W_VAL, style_id(document.part, style))
+        set_paragraph_style_id(p, style_id(document.part, style))
     if len(body) and body[-1].tag == W_SECT_PR:
         body[-1].addprevious(p)
     else:

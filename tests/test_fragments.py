@@ -23,38 +23,44 @@ def test_cached_build_is_the_same_document(tmp_path):
     assert normalised_body(cached.path) == normalised_body(uncached.path)
 
 
-def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
+def rebuild_after(tmp_path, edit):
+    """Build the example, apply `edit(plan)`, rebuild through the same cache; return (rebuild, cache, fresh build)."""
     plan = copy_example_plan(tmp_path)
     cache = FragmentCache(None)
     build(plan, tmp_path / "out", fragments=cache)
-    csv = plan / "data" / "custody.csv"
-    csv.write_text(
-        csv.read_text().replace(
-            "2024-01-01,2024-12-31,Calderbrook,6,31500", "2024-01-01,2024-12-31,Calderbrook,4,31500"
-        )
-    )
+    edit(plan)
     cache.hits = cache.misses = 0
     changed = build(plan, tmp_path / "out", fragments=cache)
+    fresh = build(plan, tmp_path / "fresh", fragments=FragmentCache(None))
+    return changed, cache, fresh
+
+
+def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
+    def fewer_custodial_sentences(plan):
+        csv = plan / "data" / "custody.csv"
+        csv.write_text(
+            csv.read_text().replace(
+                "2024-01-01,2024-12-31,Calderbrook,6,31500", "2024-01-01,2024-12-31,Calderbrook,4,31500"
+            )
+        )
+
+    changed, cache, fresh = rebuild_after(tmp_path, fewer_custodial_sentences)
     # Only the performance section changes: later sections start from the same figure and
     # table numbers as before (no table was added or removed), so they are reused. Inside it,
     # the summary table and the custody chart are redrawn; the KPI table and the other two
     # charts (with their data tables) are reused.
     assert cache.misses == 3
     assert cache.hits == 20 + 3
-    fresh = build(plan, tmp_path / "fresh", fragments=FragmentCache(None))
     assert normalised_body(changed.path) == normalised_body(fresh.path)
 
 
 def test_a_narrative_edit_re_renders_that_section(tmp_path):
-    plan = copy_example_plan(tmp_path)
-    cache = FragmentCache(None)
-    build(plan, tmp_path / "out", fragments=cache)
-    section = plan / "sections" / "03-child-first.md"
-    section.write_text(section.read_text() + "\nOne more sentence.\n")
-    cache.hits = cache.misses = 0
-    changed = build(plan, tmp_path / "out", fragments=cache)
+    def one_more_sentence(plan):
+        section = plan / "sections" / "03-child-first.md"
+        section.write_text(section.read_text() + "\nOne more sentence.\n")
+
+    changed, cache, fresh = rebuild_after(tmp_path, one_more_sentence)
     assert cache.misses == 1
-    fresh = build(plan, tmp_path / "fresh", fragments=FragmentCache(None))
     assert normalised_body(changed.path) == normalised_body(fresh.path)
 
 
