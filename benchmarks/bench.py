@@ -379,9 +379,9 @@ def child_watch(plan_dir: Path, runs: int) -> None:
     output = plan_dir / "output"
     csv_path = (plan_dir / WATCH_CSV).resolve()
     try:
-        from plan_builder.watch import Watcher  # type: ignore[import-not-found]
+        from plan_builder.commands.watch import Watcher  # type: ignore[import-not-found]
     except ImportError as exc:
-        watcher, mode = None, f"no plan_builder.watch.Watcher: {exc}"
+        watcher, mode = None, f"no plan_builder.commands.watch.Watcher: {exc}"
     else:
         watcher, mode = Watcher(plan_dir, output), "watcher"
         if not hasattr(watcher, "rebuild"):

@@ -1,5 +1,5 @@
 """Allow ``python -m plan_builder``."""
 
-from plan_builder.cli import main
+from plan_builder.commands.cli import main
 
 raise SystemExit(main())

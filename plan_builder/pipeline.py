@@ -15,18 +15,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.cache import ImageCache, cache_dir_for, prune_cache
+from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-from plan_builder.config import Plan, Status, load_plan
-from plan_builder.document import set_contents_pages
 from plan_builder.errors import ConfigError, OutputError, SectionError
-from plan_builder.figures import Figure
-from plan_builder.formatting import FILTERS
-from plan_builder.fragments import FragmentCache
-from plan_builder.kpis import stated_mismatch
-from plan_builder.manifest import (
+from plan_builder.figures.figure import Figure
+from plan_builder.figures.formatting import FILTERS
+from plan_builder.figures.kpis import stated_mismatch
+from plan_builder.figures.metrics import PerformanceResult
+from plan_builder.figures.narrative import make_environment, render_text
+from plan_builder.figures.pending import PendingItem
+from plan_builder.figures.performance import (
+    PerformanceData,
+    compute_performance,
+    figure_namespace,
+    load_performance_data,
+)
+from plan_builder.inputs.config import Plan, Status, load_plan
+from plan_builder.inputs.sections import Section, load_section
+from plan_builder.inputs.structure import Structure, check_order, load_structure
+from plan_builder.outputs.fragments import FragmentCache
+from plan_builder.outputs.manifest import (
     ChangeSummary,
     compare,
     last_of_other_version,
@@ -34,16 +44,11 @@ from plan_builder.manifest import (
     read_manifest,
     write_manifest,
 )
-from plan_builder.metrics import PerformanceResult
-from plan_builder.narrative import make_environment, render_text
-from plan_builder.pending import PendingItem
-from plan_builder.performance import PerformanceData, compute_performance, figure_namespace, load_performance_data
-from plan_builder.performance_blocks import performance_directives
-from plan_builder.render import RenderedPlan, RenderedSection, appendix_file_name, document_stem, render_plan
-from plan_builder.sections import Section, load_section
-from plan_builder.structure import Structure, check_order, load_structure
-from plan_builder.structured import Directive, StructuredParts, load_structured
-from plan_builder.write import write_atomic
+from plan_builder.outputs.write import write_atomic
+from plan_builder.parts.performance_blocks import performance_directives
+from plan_builder.parts.structured import Directive, StructuredParts, load_structured
+from plan_builder.word.document import set_contents_pages
+from plan_builder.word.render import RenderedPlan, RenderedSection, appendix_file_name, document_stem, render_plan
 
 
 @dataclass
@@ -219,7 +224,7 @@ def compute(plan: Plan, inputs: Inputs) -> Computed:
         raise SectionError(*problems)
     glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
-        from plan_builder.glossary import undefined_abbreviations
+        from plan_builder.parts.glossary import undefined_abbreviations
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
     return Computed(performance, rendered, env, warnings)
@@ -342,7 +347,7 @@ def write_outputs(
     document = rendered_plan.document
     pdf_path = None
     if pdf:
-        from plan_builder.pdf import combine_pdfs, refresh_and_export  # LibreOffice: only for PDFs
+        from plan_builder.outputs.pdf import combine_pdfs, refresh_and_export  # LibreOffice: only for PDFs
 
         pdf_path = target.with_suffix(".pdf")
         with tempfile.TemporaryDirectory(prefix="plan-builder-") as scratch:

@@ -195,12 +195,12 @@ class CliRun:
 
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliRun]:
-    """Return `run(args, cwd=None) -> CliRun`, calling `plan_builder.cli.main` in-process.
+    """Return `run(args, cwd=None) -> CliRun`, calling `plan_builder.commands.cli.main` in-process.
 
     Running from inside the plan folder (`plan-builder build`) is how authors use it,
     and it makes every path in a message relative, so messages can be asserted exactly.
     """
-    from plan_builder.cli import main
+    from plan_builder.commands.cli import main
 
     def run(args: list[str], cwd: Path | None = None) -> CliRun:
         if cwd is not None:

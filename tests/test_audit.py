@@ -25,21 +25,21 @@ from docx.text.paragraph import Paragraph
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plan_builder.audit import AuditReport, audit_document, contrast_ratio, rag_hue
-from plan_builder.docx_xml import (
+from plan_builder.checks.audit import AuditReport, audit_document, contrast_ratio, rag_hue
+from plan_builder.errors import OutputError
+from plan_builder.figures.figure import Rag
+from plan_builder.parts.performance_blocks import RAG_COLOURS, rag_cell
+from plan_builder.parts.risks import BAND_COLOURS
+from plan_builder.word.markdown import RenderContext, add_caption
+from plan_builder.word.tables import add_body_row, start_table
+from plan_builder.word.watermark import add_watermark
+from plan_builder.word.xml import (
     add_field,
     add_hyperlink,
     add_internal_link,
     set_alt_text,
     shade_cell,
 )
-from plan_builder.errors import OutputError
-from plan_builder.figures import Rag
-from plan_builder.markdown_render import RenderContext, add_caption
-from plan_builder.performance_blocks import RAG_COLOURS, rag_cell
-from plan_builder.risks import BAND_COLOURS
-from plan_builder.tables import add_body_row, start_table
-from plan_builder.watermark import add_watermark
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan-template.docx"
 PNG = png_bytes()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, BuiltPlan
 
-from plan_builder.config import load_plan
-from plan_builder.performance import compute_performance, load_performance_data
+from plan_builder.figures.performance import compute_performance, load_performance_data
+from plan_builder.inputs.config import load_plan
 from plan_builder.pipeline import build
 
 

@@ -11,9 +11,9 @@ import docx
 import pytest
 from conftest import copy_example_plan
 
-from plan_builder.cli import main
+from plan_builder.commands.cli import main
 from plan_builder.pipeline import build
-from plan_builder.watermark import has_watermark
+from plan_builder.word.watermark import has_watermark
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT_NAME = "calderbrook-youth-justice-service-2025-26-draft"
@@ -262,7 +262,7 @@ def test_board_pack_joins_the_plan_and_its_separate_appendices(make_plan, tmp_pa
 
 
 def test_builds_within_the_same_second_are_compared_in_build_order(tmp_path):
-    from plan_builder.manifest import last_two_manifests
+    from plan_builder.outputs.manifest import last_two_manifests
 
     folder = tmp_path / "manifests"
     folder.mkdir()

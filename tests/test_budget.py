@@ -1,4 +1,4 @@
-"""The budget part (`plan_builder.budget`): exact money, computed totals, author errors, and the tables drawn.
+"""The budget part (`plan_builder.parts.budget`): exact money, computed totals, author errors, and the tables drawn.
 
 Seed 002 (Leicestershire 2017/18) and seed 003 (Rotherham 2022-23) are rebuilt from
 their inputs; every total in them is recomputed and compared with the published one.
@@ -14,12 +14,12 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from plan_builder.budget import Budget, budget_directives, load_budget, parse_money
-from plan_builder.config import Plan, load_plan
-from plan_builder.document import open_template
-from plan_builder.docx_xml import is_header_row
 from plan_builder.errors import ConfigError, SectionError
-from plan_builder.markdown_render import RenderContext
+from plan_builder.inputs.config import Plan, load_plan
+from plan_builder.parts.budget import Budget, budget_directives, load_budget, parse_money
+from plan_builder.word.document import open_template
+from plan_builder.word.markdown import RenderContext
+from plan_builder.word.xml import is_header_row
 
 REPO = Path(__file__).resolve().parent.parent
 DISPLAY = Path("data/budget.yaml")

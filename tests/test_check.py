@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_YAML, plan_yaml, section_text
 
-from plan_builder.check import check_disclosure
-from plan_builder.cli import main
+from plan_builder.checks.run import check_disclosure
+from plan_builder.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD_FIRST = "sections/03-child-first.md"

@@ -1,4 +1,4 @@
-"""The command line (`plan_builder.cli`): commands, exit codes, and how problems are reported."""
+"""The command line (`plan_builder.commands.cli`): commands, exit codes, and how problems are reported."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import PLAN_YAML, TINY_OUTPUT_NAME, plan_yaml
 
 from plan_builder import __version__
-from plan_builder.cli import main
+from plan_builder.commands.cli import main
 
 
 def test_help_lists_the_commands(capsys):

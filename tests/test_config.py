@@ -1,4 +1,4 @@
-"""The manifest stage (`plan_builder.config`): plan.yaml problems, each reported with file and line.
+"""The manifest stage (`plan_builder.inputs.config`): plan.yaml problems, each reported with file and line.
 
 Line numbers refer to the tiny plan's manifest (`conftest.PLAN_YAML`): a test that
 adds a key prepends it, so it is line 1, or replaces one of the known lines.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from conftest import PLAN_YAML, plan_yaml
 
-from plan_builder.config import Status, load_plan
 from plan_builder.errors import ConfigError
+from plan_builder.inputs.config import Status, load_plan
 
 
 def test_the_tiny_plan_loads_with_its_defaults(make_plan):
@@ -111,7 +111,7 @@ def test_unknown_structure_names_its_line(build_fails):
 
 
 def test_known_structure_can_be_chosen_explicitly(make_plan):
-    from plan_builder.structure import load_structure
+    from plan_builder.inputs.structure import load_structure
 
     plan = load_plan(make_plan({"plan.yaml": plan_yaml(PLAN_YAML + "structure: 2023-24\n")}))
 
@@ -120,7 +120,7 @@ def test_known_structure_can_be_chosen_explicitly(make_plan):
 
 
 def test_default_structure_is_the_newest_not_after_the_period():
-    from plan_builder.structure import load_structure
+    from plan_builder.inputs.structure import load_structure
 
     assert load_structure(None, "2025-26").from_period == "2023-24"
     assert load_structure(None, "2022-23").from_period == "2022-23"

@@ -1,4 +1,4 @@
-"""Narrative consistency (`plan_builder.consistency`): words and typed numbers against computed figures.
+"""Narrative consistency (`plan_builder.checks.consistency`): words and typed numbers against computed figures.
 
 Figures come from the metrics stage on the seed counts (domain reference section 7):
 seed 000's first time entrants (67 of 35,638 children, then 80 of 40,000: 188 -> 200
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from plan_builder.config import Performance, load_plan
-from plan_builder.consistency import check_narrative
-from plan_builder.figures import Figure, Polarity, Unit
-from plan_builder.metrics import FTE, PerformanceResult, Row, compute_indicator, reoffending_indicator
-from plan_builder.performance import compute_performance, load_performance_data
-from plan_builder.sections import split_front_matter
+from plan_builder.checks.consistency import check_narrative
+from plan_builder.figures.figure import Figure, Polarity, Unit
+from plan_builder.figures.metrics import FTE, PerformanceResult, Row, compute_indicator, reoffending_indicator
+from plan_builder.figures.performance import compute_performance, load_performance_data
+from plan_builder.inputs.config import Performance, load_plan
+from plan_builder.inputs.sections import split_front_matter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SECTION = Path("sections/09-performance.md")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import copy_example_plan
 
-from plan_builder.cli import main
-from plan_builder.data import load_dataset
+from plan_builder.commands.cli import main
 from plan_builder.errors import DataError
+from plan_builder.inputs.data import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 FTE_HEADER = "period_start,period_end,area,fte_count,population_10_17\n"
@@ -183,7 +183,7 @@ def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf")])
 def test_an_infinite_cell_value_is_refused(value):
-    from plan_builder.data import COUNT, NUMBER, _cell
+    from plan_builder.inputs.data import COUNT, NUMBER, _cell
 
     for kind in (COUNT, NUMBER):
         with pytest.raises(ValueError, match="is not a finite number"):

@@ -1,4 +1,4 @@
-"""Word templates (`plan_builder.document`): a council's own template must define the styles used."""
+"""Word templates (`plan_builder.word.document`): a council's own template must define the styles used."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_every_header_part_holds_one_watermark_and_same_width_sections_share_par
 
 
 def test_paragraph_and_table_properties_follow_the_schema_order(example_build):
-    from plan_builder.docx_xml import P_PR_ORDER, TBL_PR_ORDER
+    from plan_builder.word.xml import P_PR_ORDER, TBL_PR_ORDER
 
     document = example_build.document
     elements = [document.element, document.styles.element]

@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-from plan_builder.docx_xml import add_field, add_paragraph, add_text_run, align, keep_with_next
+from plan_builder.word.xml import add_field, add_paragraph, add_text_run, align, keep_with_next
 
 
 def _children(element) -> list[str]:

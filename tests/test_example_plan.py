@@ -27,9 +27,9 @@ from conftest import (
 from docx.document import Document
 from docx.oxml.ns import qn
 
-from plan_builder import layout
+from plan_builder.inputs.structure import load_structure
 from plan_builder.pipeline import build
-from plan_builder.structure import load_structure
+from plan_builder.word import layout
 
 # The YJB 2023-24 headings as they must appear, numbered, in the example plan.
 YJB_2023_24_HEADINGS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import copy_example_plan
 from docx_outline import normalised_body
 
-from plan_builder.fragments import FragmentCache
+from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     import os
     import time
 
-    from plan_builder.cache import ImageCache, prune_cache
+    from plan_builder.outputs.cache import ImageCache, prune_cache
 
     now = time.time()
     day = 86400
@@ -115,7 +115,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
 
 
 def test_pruning_never_fails_a_build(tmp_path):
-    from plan_builder.cache import prune_cache
+    from plan_builder.outputs.cache import prune_cache
 
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")

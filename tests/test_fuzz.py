@@ -59,20 +59,25 @@ from conftest import (
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from plan_builder.config import Plan, load_plan
-from plan_builder.data import load_dataset
-from plan_builder.document import open_template
 from plan_builder.errors import ConfigError, DataError, PlanBuilderError, SectionError
-from plan_builder.formatting import FILTERS, number, pct
-from plan_builder.kpis import compute_local, load_local_indicators
-from plan_builder.markdown_render import RenderContext, render_markdown
-from plan_builder.metrics import PerformanceResult
-from plan_builder.narrative import make_environment, render_text
-from plan_builder.performance import PerformanceData, compute_performance, figure_namespace, load_performance_data
+from plan_builder.figures.formatting import FILTERS, number, pct
+from plan_builder.figures.kpis import compute_local, load_local_indicators
+from plan_builder.figures.metrics import PerformanceResult
+from plan_builder.figures.narrative import make_environment, render_text
+from plan_builder.figures.performance import (
+    PerformanceData,
+    compute_performance,
+    figure_namespace,
+    load_performance_data,
+)
+from plan_builder.inputs.config import Plan, load_plan
+from plan_builder.inputs.data import load_dataset
+from plan_builder.inputs.sections import load_section
+from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.parts.structured import PARTS
 from plan_builder.pipeline import build, stated_filter
-from plan_builder.sections import load_section
-from plan_builder.structure import Structure, load_structure
-from plan_builder.structured import PARTS
+from plan_builder.word.document import open_template
+from plan_builder.word.markdown import RenderContext, render_markdown
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DATA = REPO_ROOT / "data"

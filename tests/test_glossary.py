@@ -1,4 +1,4 @@
-"""The glossary (`plan_builder.glossary`): defaults, local terms, the abbreviation check and the table.
+"""The glossary (`plan_builder.parts.glossary`): defaults, local terms, the abbreviation check and the table.
 
 Plan glossary files are written inline into `tmp_path/data/glossary.yaml` and shown
 in messages as `data/glossary.yaml`, as the pipeline shows them.
@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from plan_builder.config import Plan, load_plan
-from plan_builder.document import open_template
-from plan_builder.docx_xml import is_header_row
 from plan_builder.errors import ConfigError, SectionError
-from plan_builder.glossary import (
+from plan_builder.inputs.config import Plan, load_plan
+from plan_builder.inputs.sections import split_front_matter
+from plan_builder.parts.glossary import (
     Glossary,
     glossary_directives,
     load_default_terms,
     load_glossary,
     undefined_abbreviations,
 )
-from plan_builder.markdown_render import RenderContext
-from plan_builder.sections import split_front_matter
+from plan_builder.word.document import open_template
+from plan_builder.word.markdown import RenderContext
+from plan_builder.word.xml import is_header_row
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHOWN = Path("data/glossary.yaml")

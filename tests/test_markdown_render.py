@@ -1,4 +1,4 @@
-"""The Markdown renderer (`plan_builder.markdown_render`): section bodies into Word, and author errors.
+"""The Markdown renderer (`plan_builder.word.markdown`): section bodies into Word, and author errors.
 
 CLI cases use the tiny plan: the body of a section file starts on line 4 (after
 '---', 'heading: ...', '---'), so the body's third line is line 6.
@@ -15,9 +15,9 @@ from conftest import TEMPLATES_DIR, png_bytes, section_text
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from plan_builder.document import open_template
 from plan_builder.errors import SectionError
-from plan_builder.markdown_render import RenderContext, render_markdown
+from plan_builder.word.document import open_template
+from plan_builder.word.markdown import RenderContext, render_markdown
 
 CHILD_FIRST = "sections/03-child-first.md"
 

@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from plan_builder.config import Performance, RagRule
-from plan_builder.figures import Polarity, Rag, Unit
-from plan_builder.formatting import format_figure
-from plan_builder.metrics import (
+from plan_builder.figures.figure import Polarity, Rag, Unit
+from plan_builder.figures.formatting import format_figure
+from plan_builder.figures.metrics import (
     FTE,
     PerformanceResult,
     Row,
@@ -17,7 +16,8 @@ from plan_builder.metrics import (
     compute_indicator,
     reoffending_indicator,
 )
-from plan_builder.rag import direction_of_travel, rate_against_comparator, rate_against_target
+from plan_builder.figures.rag import direction_of_travel, rate_against_comparator, rate_against_target
+from plan_builder.inputs.config import Performance, RagRule
 
 D = dt.date
 CONFIG = Performance(area="Service", comparators={"family": "Family", "national": "National"})
@@ -119,7 +119,7 @@ def test_fte_increase_is_never_a_decrease_seed_000():
 
 def test_custody_rate_uses_the_real_population_seed_001():
     # 9 sentences among about 35,000 children is about 0.26 per 1,000, not the stated 0.11.
-    from plan_builder.metrics import CUSTODY
+    from plan_builder.figures.metrics import CUSTODY
 
     rows = [Row("Service", D(2021, 1, 1), D(2021, 12, 31), {"custodial_sentences": 9, "population_10_17": 35_000}, "t")]
     figures = compute(CUSTODY, rows).figures

@@ -1,4 +1,4 @@
-"""The narrative stage (`plan_builder.narrative`): figures merged into untrusted section text.
+"""The narrative stage (`plan_builder.figures.narrative`): figures merged into untrusted section text.
 
 Section text is rendered by a sandboxed Jinja environment. An unknown name is an
 error naming the file, the line and the name; object internals, includes and
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plan_builder.errors import SectionError
-from plan_builder.formatting import FILTERS
-from plan_builder.narrative import make_environment, namespace, render_text
+from plan_builder.figures.formatting import FILTERS
+from plan_builder.figures.narrative import make_environment, namespace, render_text
 
 CHILD_FIRST = "sections/03-child-first.md"
 
@@ -145,7 +145,7 @@ def test_text_without_template_syntax_is_returned_exactly_as_jinja_would(text):
 
 
 def test_the_same_template_text_compiles_once_per_process():
-    from plan_builder import narrative
+    from plan_builder.figures import narrative
 
     env = make_environment(FILTERS)
     source = "{{ 1 + 1 }} and {{ 'x' | upper }} " + "unique-3f9a"

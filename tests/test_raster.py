@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from plan_builder import raster
-from plan_builder.charts import COLOURS, DPI, HEIGHT_INCHES, WIDTH_INCHES, _unbroken_runs, _wrap, render_chart
-from plan_builder.raster import Canvas, _dashes, nice_axis, tick_label
+from plan_builder.parts.charts import COLOURS, DPI, HEIGHT_INCHES, WIDTH_INCHES, _unbroken_runs, _wrap, render_chart
+from plan_builder.word import raster
+from plan_builder.word.raster import Canvas, _dashes, nice_axis, tick_label
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_chart_draws_with_only_pillows_own_font(example_series, monkeypatch):
 def example_series():
     from pathlib import Path
 
-    from plan_builder.config import load_plan
+    from plan_builder.inputs.config import load_plan
     from plan_builder.pipeline import compute, load_inputs
 
     plan = load_plan(Path(__file__).resolve().parent.parent)
@@ -110,7 +110,7 @@ def example_series():
 
 
 def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
-    from plan_builder.risks import _cell_labels
+    from plan_builder.parts.risks import _cell_labels
 
     canvas = Canvas(100, 100, DPI)
     room = 130  # pixels: about a heat-map cell at 200 dpi
@@ -126,8 +126,8 @@ def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
 
 
 def test_percentage_axis_stops_at_100():
-    from plan_builder.charts import value_axis
-    from plan_builder.figures import Unit
+    from plan_builder.figures.figure import Unit
+    from plan_builder.parts.charts import value_axis
 
     assert value_axis(Unit.PERCENT, [92.6, 99.0]) == (100.0, 20.0)
     assert value_axis(Unit.PERCENT, [29.8]) == pytest.approx((40, 10))
@@ -135,8 +135,8 @@ def test_percentage_axis_stops_at_100():
 
 
 def test_chart_cache_key_depends_on_the_order_of_the_lines(example_series):
-    from plan_builder.cache import ImageCache
-    from plan_builder.charts import chart_png
+    from plan_builder.outputs.cache import ImageCache
+    from plan_builder.parts.charts import chart_png
 
     keys = []
 

@@ -1,4 +1,4 @@
-"""The sections stage (`plan_builder.sections`, `structure`, `pipeline.validate_structure`).
+"""The sections stage (`plan_builder.inputs.sections`, `structure`, `pipeline.validate_structure`).
 
 Front matter problems, section files missing, YJB heading ids and the YJB order.
 Section files are written inline; line 1 is the opening '---'.
@@ -12,8 +12,8 @@ import pytest
 from conftest import PLAN_YAML, SECTION_FILES, plan_yaml, section_text
 
 from plan_builder.errors import SectionError
-from plan_builder.sections import load_section, split_front_matter
-from plan_builder.structure import check_order, load_structure
+from plan_builder.inputs.sections import load_section, split_front_matter
+from plan_builder.inputs.structure import check_order, load_structure
 
 CHILD_FIRST = "sections/03-child-first.md"
 STRUCTURE_2023 = "YJB youth justice plan structure, 2023-24 onward"

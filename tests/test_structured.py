@@ -9,13 +9,13 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from plan_builder.actions import load_actions
-from plan_builder.config import load_plan
 from plan_builder.errors import ConfigError
+from plan_builder.inputs.config import load_plan
+from plan_builder.parts.actions import load_actions
+from plan_builder.parts.risks import heat_map_alt_text, load_risks
+from plan_builder.parts.staffing import load_staffing
+from plan_builder.parts.standards import load_standards
 from plan_builder.pipeline import build
-from plan_builder.risks import heat_map_alt_text, load_risks
-from plan_builder.staffing import load_staffing
-from plan_builder.standards import load_standards
 
 ROOT = Path(__file__).resolve().parent.parent
 

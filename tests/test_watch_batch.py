@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from plan_builder.batch import build_all, find_plans
-from plan_builder.cli import main
-from plan_builder.watch import Watcher, changes, snapshot
+from plan_builder.commands.batch import build_all, find_plans
+from plan_builder.commands.cli import main
+from plan_builder.commands.watch import Watcher, changes, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The write stage (`plan_builder.write`): atomic replacement, Word lock files, file names."""
+"""The write stage (`plan_builder.outputs.write`): atomic replacement, Word lock files, file names."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from conftest import PREVIOUS_BUILD, TINY_OUTPUT_NAME, snapshot
 
 from plan_builder.errors import OutputError
-from plan_builder.write import slug, write_atomic
+from plan_builder.outputs.write import slug, write_atomic
 
 NAME = "plan-2025-26-draft.docx"
 

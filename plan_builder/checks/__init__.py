@@ -1,0 +1,1 @@
+"""checks: see the README's development section for the pipeline map."""

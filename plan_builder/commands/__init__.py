@@ -1,0 +1,1 @@
+"""commands: see the README's development section for the pipeline map."""

@@ -1,0 +1,1 @@
+"""figures: see the README's development section for the pipeline map."""

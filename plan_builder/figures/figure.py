@@ -1,0 +1,130 @@
+"""The `Figure`: one computed number with everything needed to show and check it.
+
+A figure keeps its unrounded value, the inputs and formula it came from, its
+unit and period, and (where rated) its RAG and direction of travel. Section text
+refers to figures by id (`fte.latest.rate`); `plan-builder figures --json` lists
+them all in the shape documented in docs/data-contract.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Unit(str, Enum):
+    """What a figure's value measures; decides its display and how change is expressed."""
+
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE_PER_100K = "rate per 100,000"
+    RATE_PER_1K = "rate per 1,000"
+    RATIO = "ratio"
+    """A plain ratio such as reoffences per child."""
+    PERCENT_CHANGE = "% change"
+    POINTS_CHANGE = "percentage points"
+    MONEY = "GBP"
+
+
+class Polarity(str, Enum):
+    """Which direction is good."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    NEUTRAL = "neutral"
+
+
+class Rag(str, Enum):
+    """Red, amber, green, always shown as a word; colour only adds to it."""
+
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+    NOT_RATED = "Not rated"
+
+
+DEFAULT_DECIMALS = {
+    Unit.COUNT: 0,
+    Unit.PERCENT: 1,
+    Unit.RATE_PER_100K: 0,
+    Unit.RATE_PER_1K: 2,
+    Unit.RATIO: 2,
+    Unit.PERCENT_CHANGE: 1,
+    Unit.POINTS_CHANGE: 1,
+    Unit.MONEY: 0,
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A computed figure. `value` is None when it cannot be computed; `reason` then says why."""
+
+    id: str
+    label: str
+    value: float | None
+    unit: Unit
+    period: str = ""
+    area: str = ""
+    inputs: dict[str, float | None] = field(default_factory=dict)
+    basis: str = ""
+    """The formula basis in words, e.g. 'FTEs / population aged 10-17 x 100,000'."""
+    decimals: int | None = None
+    polarity: Polarity = Polarity.NEUTRAL
+    rag: Rag | None = None
+    rag_reason: str = ""
+    direction: str | None = None
+    """'improving', 'worsening', 'no change' (or 'increased'/'decreased' when neutral)."""
+    reason: str = ""
+    caveat: str = ""
+    """Shown beside the figure, e.g. that the cohort is small and rates swing."""
+    pending: str = ""
+
+    @property
+    def places(self) -> int:
+        """Decimal places used for display."""
+        return DEFAULT_DECIMALS[self.unit] if self.decimals is None else self.decimals
+
+    @property
+    def display(self) -> str:
+        """The value as shown in the document."""
+        from plan_builder.figures.formatting import format_figure
+
+        return format_figure(self)
+
+    def __str__(self) -> str:
+        return self.display
+
+    def __html__(self) -> str:
+        return self.display
+
+    def summary(self) -> dict[str, Any]:
+        """The fields a build manifest keeps, enough to say what changed."""
+        return {
+            "value": self.value,
+            "display": self.display,
+            "unit": self.unit.value,
+            "period": self.period,
+            "rag": self.rag.value if self.rag else None,
+            "direction": self.direction,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure as the documented JSON object."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "value": self.value,
+            "display": self.display,
+            "unit": self.unit.value,
+            "period": self.period,
+            "area": self.area,
+            "inputs": self.inputs,
+            "basis": self.basis,
+            "polarity": self.polarity.value,
+            "rag": self.rag.value if self.rag else None,
+            "rag_reason": self.rag_reason,
+            "direction": self.direction,
+            "reason": self.reason or None,
+            "caveat": self.caveat or None,
+        }

@@ -1,0 +1,1 @@
+"""inputs: see the README's development section for the pipeline map."""

@@ -1,0 +1,79 @@
+"""Validate parsed YAML against a pydantic model and report every problem at once.
+
+Each problem names the file, the line and the dotted field path, e.g.
+"plan.yaml:12: sections[2]: expected a string or a mapping".
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from plan_builder.errors import ConfigError, PlanBuilderError
+from plan_builder.inputs.yamlio import Key, YamlDocument
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base for every input schema: unknown keys are errors, values are frozen."""
+
+    # No input number is infinite or NaN ('.inf', '.nan' in YAML): none has a meaning, and they cannot be shown.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+
+def field_path(loc: Key) -> str:
+    """Render a pydantic location as 'sections[2].file'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if "input" in error and kind not in ("model_type", "dict_type"):
+        value = error["input"]
+        if isinstance(value, str | int | float | bool) or value is None:
+            message += f"; got {value!r}"
+    return message
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Key:
+    # pydantic adds union member names ("str", "function-after[...]") to locations.
+    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p in ("str", "int", "float", "date")))
+
+
+def validate(
+    model: type[ModelT],
+    doc: YamlDocument,
+    *,
+    key: Key = (),
+    error_type: type[PlanBuilderError] = ConfigError,
+    context: dict[str, Any] | None = None,
+) -> ModelT:
+    """Validate `doc.data` (or the value at `key`) against `model`, or raise listing all problems."""
+    value: Any = doc.data
+    for part in key:
+        value = value[part]
+    if value is None:
+        value = {}
+    try:
+        return model.model_validate(value, context=context)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = (*key, *_clean_loc(error["loc"]))
+            problems.append(f"{doc.where(loc)}: {field_path(loc)}: {_message(dict(error))}")
+        raise error_type(*dict.fromkeys(problems)) from exc

@@ -1,0 +1,1 @@
+"""outputs: see the README's development section for the pipeline map."""

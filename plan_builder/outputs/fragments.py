@@ -1,0 +1,221 @@
+"""A content-addressed cache of rendered sections, so a rebuild re-renders only what changed.
+
+Rendering Word XML through python-docx is most of a build's time. A section's
+XML depends only on its merged text, its heading and number, the counters it
+starts from (figures, tables, bookmarks), the template, and the data behind any
+blocks it contains; all of that goes into the key. On a hit the stored XML is
+inserted again, with its pictures and links re-attached to the new document and
+its numbered lists given fresh numbering instances. Entries are kept in memory
+(watch mode) and on disk beside the chart cache (later builds, other processes).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from lxml import etree
+
+from plan_builder.outputs.cache import code_digest, mark_used, write_cache_file
+from plan_builder.word.markdown import RenderContext, TocEntry
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_ATTRIBUTES = (f"{{{R_NS}}}id", f"{{{R_NS}}}embed", f"{{{R_NS}}}link")
+W_SECT_PR, W_NUM, W_NUM_ID, W_VAL = qn("w:sectPr"), qn("w:num"), qn("w:numId"), qn("w:val")
+# Elements carrying a relationship id or a list number: found by XPath, not by visiting every node.
+LINKED = etree.XPath(
+    "descendant-or-self::*[@r:id or @r:embed or @r:link] | descendant-or-self::w:numId",
+    namespaces={"r": R_NS, "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
+FORMAT = 1  # bump when the stored shape changes
+
+
+@dataclass
+class Fragment:
+    """A rendered section: its XML and what rendering it changed in the context."""
+
+    xml: list[str]
+    rels: dict[str, list[str]]
+    """Old relationship id -> [kind, reltype, target]; images carry their bytes (base64) as target."""
+    numbering: dict[str, str]
+    """Old numId -> the w:num XML it was created with."""
+    toc: list[list[Any]]
+    counters: dict[str, int]
+    placed: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def fragment_key(parts: list[Any]) -> str:
+    """Hash everything that decides a section's XML."""
+    text = json.dumps([FORMAT, code_digest(), *parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class FragmentCache:
+    """Rendered sections by key, in memory and (optionally) on disk."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memory: dict[str, Fragment] = {}
+        self.new: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Fragment | None:
+        """The stored fragment for `key`, if any."""
+        fragment = self.memory.get(key)
+        if fragment is None and self.folder is not None:
+            path = self.folder / key[:2] / f"{key}.json"
+            try:
+                fragment = Fragment(**json.loads(path.read_text()))
+            except (OSError, ValueError, TypeError):
+                fragment = None
+            if fragment is not None:
+                self.memory[key] = fragment
+                mark_used(path)
+        if fragment is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return fragment
+
+    def put(self, key: str, fragment: Fragment) -> None:
+        """Keep a fragment in memory; `flush` writes it to disk after a successful build."""
+        self.memory[key] = fragment
+        self.new.add(key)
+
+    def flush(self) -> None:
+        """Store new fragments on disk; problems there never fail a build."""
+        if self.folder is not None:
+            for key in sorted(self.new):
+                data = json.dumps(asdict(self.memory[key])).encode()
+                write_cache_file(self.folder / key[:2] / f"{key}.json", data)
+        self.new.clear()
+
+
+def _state(ctx: RenderContext) -> dict[str, int]:
+    return {
+        "figure_count": ctx.figure_count,
+        "table_count": ctx.table_count,
+        "bookmark_count": ctx.bookmark_count,
+        "subheading_count": ctx.subheading_count,
+    }
+
+
+def _body_length(document: Document) -> int:
+    """How many block elements the body holds, not counting its final w:sectPr."""
+    body = document.element.body
+    return len(body) - (1 if len(body) and body[-1].tag == W_SECT_PR else 0)
+
+
+def render_with_cache(
+    cache: FragmentCache | None,
+    ctx: RenderContext,
+    key_parts: list[Any],
+    placed: set[str],
+    render: Callable[[], None],
+) -> None:
+    """Render a section through the cache: reuse its XML on a hit, store it on a miss."""
+    if cache is None:
+        render()
+        return
+    start = _state(ctx)
+    start.pop("subheading_count")  # reset by every section, so not part of what it starts from
+    key = fragment_key([*key_parts, start, sorted(placed)])
+    fragment = cache.get(key)
+    if fragment is not None:
+        apply_fragment(ctx, fragment, placed)
+        return
+    before_children = _body_length(ctx.document)
+    before_toc = len(ctx.toc)
+    before_placed = set(placed)
+    before_warnings = len(ctx.warnings)
+    numbering = ctx.document.part.numbering_part.element
+    before_nums = {n.get(W_NUM_ID) for n in numbering.iterchildren(W_NUM)}
+    render()
+    added = list(ctx.document.element.body)[before_children : _body_length(ctx.document)]
+    rels: dict[str, list[str]] = {}
+    numbers: dict[str, str] = {}
+    new_nums = {n.get(W_NUM_ID): n for n in numbering.iterchildren(W_NUM) if n.get(W_NUM_ID) not in before_nums}
+    part = ctx.document.part
+    for element in added:
+        for node in LINKED(element):
+            for attribute in REL_ATTRIBUTES:
+                rel_id = node.get(attribute)
+                if rel_id is None or rel_id in rels:
+                    continue
+                rel = part.rels[rel_id]
+                if rel.is_external:
+                    rels[rel_id] = ["external", rel.reltype, rel.target_ref]
+                elif rel.reltype == RT.IMAGE:
+                    rels[rel_id] = ["image", rel.reltype, base64.b64encode(rel.target_part.blob).decode()]
+                else:  # an unexpected internal part: do not cache this section
+                    return
+            if node.tag == W_NUM_ID and node.get(W_VAL) in new_nums:
+                value = node.get(W_VAL)
+                numbers[value] = etree.tostring(new_nums[value], encoding="unicode")
+    cache.put(
+        key,
+        Fragment(
+            xml=[etree.tostring(element, encoding="unicode") for element in added],
+            rels=rels,
+            numbering=numbers,
+            toc=[[e.level, e.text, e.bookmark] for e in ctx.toc[before_toc:]],
+            counters=_state(ctx),
+            placed=sorted(placed - before_placed),
+            warnings=ctx.warnings[before_warnings:],
+        ),
+    )
+
+
+def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> None:
+    """Insert a stored section into the document and bring the context up to date."""
+    document = ctx.document
+    part = document.part
+    new_rel_ids: dict[str, str] = {}
+    for old, (kind, reltype, target) in fragment.rels.items():
+        if kind == "external":
+            new_rel_ids[old] = part.relate_to(target, reltype, is_external=True)
+        else:
+            new_rel_ids[old], _ = part.get_or_add_image(io.BytesIO(base64.b64decode(target)))
+    numbering = part.numbering_part.element
+    new_num_ids: dict[str, str] = {}
+    for old, xml in fragment.numbering.items():
+        num = parse_xml(xml)
+        next_id = max((int(n.get(W_NUM_ID)) for n in numbering.iterchildren(W_NUM)), default=0) + 1
+        num.set(W_NUM_ID, str(next_id))
+        numbering.append(num)
+        new_num_ids[old] = str(next_id)
+    body = document.element.body
+    anchor = body.find(W_SECT_PR)
+    for xml in fragment.xml:
+        element = parse_xml(xml)
+        for node in LINKED(element) if new_rel_ids or new_num_ids else ():
+            for attribute in REL_ATTRIBUTES:
+                value = node.get(attribute)
+                if value is not None and value in new_rel_ids:
+                    node.set(attribute, new_rel_ids[value])
+            if node.tag == W_NUM_ID and node.get(W_VAL) in new_num_ids:
+                node.set(W_VAL, new_num_ids[node.get(W_VAL)])
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            body.append(element)
+    for level, text, bookmark in fragment.toc:
+        ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
+    for name, value in fragment.counters.items():
+        setattr(ctx, name, value)
+    placed.update(fragment.placed)
+    ctx.warnings.extend(fragment.warnings)

@@ -1,0 +1,205 @@
+"""Build manifests and the change summary between two builds.
+
+Every build writes a JSON manifest beside the document (and keeps a copy in
+`output/manifests/`): the inputs with content hashes, every computed figure, the
+status and version, the tool version and the build time. `plan-builder diff`
+compares two manifests and says which figures changed (old -> new), which
+sections' text changed and which input files changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plan_builder import __version__
+from plan_builder.errors import OutputError
+
+MANIFEST_FOLDER = "manifests"
+INPUT_FOLDERS = ("sections", "data", "templates")
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_hashes(plan_root: Path, extra: list[str]) -> dict[str, str]:
+    """Hashes of plan.yaml and every file under sections/, data/, templates/ (plus `extra`)."""
+    files = {"plan.yaml"} | set(extra)
+    for folder in INPUT_FOLDERS:
+        base = plan_root / folder
+        if base.is_dir():
+            files |= {p.relative_to(plan_root).as_posix() for p in base.rglob("*") if p.is_file()}
+    return {name: file_hash(plan_root / name) for name in sorted(files) if (plan_root / name).is_file()}
+
+
+def make_manifest(
+    *,
+    plan_root: Path,
+    plan: dict[str, Any],
+    document: str,
+    pdf: str | None,
+    sections: dict[str, str],
+    figures: dict[str, dict[str, Any]],
+    warnings: list[str],
+    extra_inputs: list[str],
+    built_at: dt.datetime,
+) -> dict[str, Any]:
+    """Assemble the manifest. `sections` maps section file to its rendered text."""
+    return {
+        "tool": "plan-builder",
+        "tool_version": __version__,
+        "built_at": built_at.isoformat(timespec="seconds"),
+        "plan": plan,
+        "document": document,
+        "pdf": pdf,
+        "inputs": input_hashes(plan_root, extra_inputs),
+        "sections": {
+            name: {"sha256": hashlib.sha256(text.encode()).hexdigest(), "words": len(text.split())}
+            for name, text in sections.items()
+        },
+        "figures": figures,
+        "warnings": warnings,
+    }
+
+
+def write_manifest(manifest: dict[str, Any], document_path: Path) -> Path:
+    """Write the manifest beside the document and a timestamped copy into output/manifests/."""
+    from plan_builder.outputs.write import write_atomic
+
+    text = json.dumps(manifest, indent=2, sort_keys=False, default=str).encode()
+    beside = document_path.with_suffix(".json")
+    write_atomic(beside, lambda handle: handle.write(text))
+    stamp = manifest["built_at"].replace(":", "").replace("-", "")
+    history = document_path.parent / MANIFEST_FOLDER / f"{document_path.stem}-{stamp}.json"
+    counter = 1
+    while history.exists():
+        counter += 1
+        history = history.with_name(f"{document_path.stem}-{stamp}-{counter}.json")
+    write_atomic(history, lambda handle: handle.write(text))
+    return beside
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """Read a manifest, with a clear error if it is missing or not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise OutputError(f"{path}: build manifest not found") from exc
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{path}: not a build manifest (invalid JSON at line {exc.lineno})") from exc
+    if not isinstance(data, dict) or data.get("tool") != "plan-builder":
+        raise OutputError(f"{path}: not a plan-builder build manifest")
+    return data
+
+
+def last_of_other_version(output_dir: Path, version: str) -> dict[str, Any] | None:
+    """The newest build manifest in `output_dir/manifests/` whose version differs from `version`."""
+    folder = output_dir / MANIFEST_FOLDER
+    if not folder.is_dir():
+        return None
+    manifests = [(p, read_manifest(p)) for p in folder.glob("*.json")]
+    others = [(p, m) for p, m in manifests if str(m.get("plan", {}).get("version")) != version]
+    return max(others, key=lambda pm: _build_order(*pm))[1] if others else None
+
+
+def _build_order(path: Path, manifest: dict[str, Any]) -> tuple[str, int]:
+    """Sort key of a saved manifest: build time (to the second), then the name's counter.
+
+    `write_manifest` names a second build within the same second '-2', a third '-3'...
+    """
+    last = path.stem.rsplit("-", 1)[-1]
+    return manifest["built_at"], int(last) if last.isdigit() else 1
+
+
+def last_two_manifests(output_dir: Path) -> tuple[Path, Path]:
+    """The two most recent manifests in `output_dir/manifests/`, oldest first."""
+    folder = output_dir / MANIFEST_FOLDER
+    found = sorted(folder.glob("*.json"), key=lambda p: _build_order(p, read_manifest(p))) if folder.is_dir() else []
+    if len(found) < 2:
+        raise OutputError(f"{folder}: need two builds to compare; found {len(found)}")
+    return found[-2], found[-1]
+
+
+@dataclass
+class ChangeSummary:
+    """What differs between two builds."""
+
+    old_label: str
+    new_label: str
+    old_version: str = "?"
+    figures: list[tuple[str, str, str]] = field(default_factory=list)
+    """(figure id, old display, new display)."""
+    sections: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    status: tuple[str, str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing changed."""
+        return not (self.figures or self.sections or self.inputs or self.status)
+
+    def short(self) -> str:
+        """One line for the build output."""
+        if self.empty:
+            return f"No changes since the previous build ({self.old_label})."
+        parts = [
+            f"{len(self.figures)} figure(s)",
+            f"{len(self.sections)} section(s)",
+            f"{len(self.inputs)} input file(s)",
+        ]
+        return f"Since the previous build ({self.old_label}): {', '.join(parts)} changed; see `plan-builder diff`."
+
+    def lines(self) -> list[str]:
+        """The full summary, one item per line."""
+        out = [f"Changes from {self.old_label} to {self.new_label}:"]
+        if self.status:
+            out.append(f"Status: {self.status[0]} -> {self.status[1]}")
+        out.append(f"Figures changed ({len(self.figures)}):")
+        out += [f"  {ident}: {old} -> {new}" for ident, old, new in self.figures]
+        out.append(f"Sections whose text changed ({len(self.sections)}):")
+        out += [f"  {name}" for name in self.sections]
+        out.append(f"Input files changed ({len(self.inputs)}):")
+        out += [f"  {name}" for name in self.inputs]
+        return out
+
+
+def _label(manifest: dict[str, Any]) -> str:
+    plan = manifest.get("plan", {})
+    return f"version {plan.get('version', '?')} ({plan.get('status', '?')}) built {manifest.get('built_at', '?')}"
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> ChangeSummary:
+    """Compare two manifests."""
+    summary = ChangeSummary(_label(old), _label(new), str(old.get("plan", {}).get("version", "?")))
+    old_figures, new_figures = old.get("figures", {}), new.get("figures", {})
+    for ident in sorted(set(old_figures) | set(new_figures)):
+        before, after = old_figures.get(ident), new_figures.get(ident)
+        shown_before = before["display"] if before else "(none)"
+        shown_after = after["display"] if after else "(none)"
+        if (
+            before is None
+            or after is None
+            or before.get("value") != after.get("value")
+            or before.get("rag") != after.get("rag")
+        ):
+            summary.figures.append((ident, shown_before, shown_after))
+    old_sections, new_sections = old.get("sections", {}), new.get("sections", {})
+    summary.sections = sorted(
+        name
+        for name in set(old_sections) | set(new_sections)
+        if (old_sections.get(name) or {}).get("sha256") != (new_sections.get(name) or {}).get("sha256")
+    )
+    old_inputs, new_inputs = old.get("inputs", {}), new.get("inputs", {})
+    summary.inputs = sorted(
+        name for name in set(old_inputs) | set(new_inputs) if old_inputs.get(name) != new_inputs.get(name)
+    )
+    old_status, new_status = old.get("plan", {}).get("status"), new.get("plan", {}).get("status")
+    if old_status != new_status:
+        summary.status = (str(old_status), str(new_status))
+    return summary

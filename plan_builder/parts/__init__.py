@@ -1,0 +1,1 @@
+"""parts: see the README's development section for the pipeline map."""

@@ -1,0 +1,202 @@
+"""Service improvement (action) plan: status counts come from the rows, never from typing.
+
+Seed 003 said "46 actions completed" on its cover and listed 61 in its appendix;
+here the counts table is computed from the actions, and a typed count that
+disagrees is a warning. Actions past their due date (relative to the plan's
+"as of" date) and not completed are flagged in the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field
+
+from plan_builder.errors import ConfigError
+from plan_builder.figures.formatting import long_date
+from plan_builder.inputs.config import Plan
+from plan_builder.inputs.schema import StrictModel, validate
+from plan_builder.inputs.yamlio import load_yaml
+from plan_builder.parts.structured import Directive
+from plan_builder.word.document import begin_landscape, end_landscape
+from plan_builder.word.markdown import RenderContext, add_caption, add_heading, add_subheading
+from plan_builder.word.tables import add_body_row, fit_columns, start_table
+from plan_builder.word.xml import add_text_run, align, shade_cell
+
+DEFAULT_STATUSES = [
+    ("not-started", "Planned but not started"),
+    ("on-track", "Progressing and on track"),
+    ("may-exceed", "May exceed original target date"),
+    ("completed", "Completed"),
+]
+COMPLETED = "completed"
+OVERDUE_COLOURS = ("F6D7D2", "942514")
+
+
+class Status(StrictModel):
+    """A status an action can have."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    label: str
+
+
+class ActionEntry(StrictModel):
+    """One action as written in the YAML file."""
+
+    ref: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    lead: str = Field(min_length=1)
+    due: dt.date
+    status: str
+    progress: str = ""
+    theme: str = "Actions"
+    duplicate_of: str | None = None
+
+
+class ActionFile(StrictModel):
+    """The action plan file."""
+
+    title: str = "Service improvement plan"
+    statuses: list[Status] = Field(default_factory=lambda: [Status(id=i, label=t) for i, t in DEFAULT_STATUSES])
+    completed_status: str = COMPLETED
+    """The status id that means done (not flagged when past its due date)."""
+    stated_counts: dict[str, int] = Field(default_factory=dict)
+    """Counts typed elsewhere (e.g. a cover summary), by status id, checked against the rows."""
+    actions: list[ActionEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action with its status label and overdue flag."""
+
+    entry: ActionEntry
+    status_label: str
+    overdue: bool
+
+
+@dataclass
+class ActionPlan:
+    """The computed action plan."""
+
+    title: str
+    actions: list[Action]
+    counts: list[tuple[str, int]]
+    """(status label, number of actions) in the configured order."""
+    as_of: dt.date
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def themes(self) -> list[str]:
+        """Themes in the order they first appear."""
+        return list(dict.fromkeys(a.entry.theme for a in self.actions))
+
+
+def load_actions(path: Path, display: Path, plan: Plan) -> ActionPlan:
+    """Read the action plan, check statuses, references and dates, and count by status."""
+    doc = load_yaml(path, display)
+    data = validate(ActionFile, doc)
+    labels = {s.id: s.label for s in data.statuses}
+    problems = []
+    if data.completed_status not in labels:
+        problems.append(
+            f"{doc.where(('completed_status',))}: completed_status: {data.completed_status!r} is not a status id"
+        )
+    refs: dict[str, int] = {}
+    for index, entry in enumerate(data.actions):
+        if entry.status not in labels:
+            problems.append(
+                f"{doc.where(('actions', index, 'status'))}: action {entry.ref}: status: unknown status "
+                f"{entry.status!r}; expected one of: {', '.join(labels)}"
+            )
+        if entry.ref in refs:
+            problems.append(f"{doc.where(('actions', index, 'ref'))}: action {entry.ref}: reference used twice")
+        refs[entry.ref] = index
+    for index, entry in enumerate(data.actions):
+        if entry.duplicate_of and entry.duplicate_of not in refs:
+            problems.append(
+                f"{doc.where(('actions', index, 'duplicate_of'))}: action {entry.ref}: duplicate_of: "
+                f"no action {entry.duplicate_of!r}"
+            )
+    if problems:
+        raise ConfigError(*problems)
+    as_of = plan.manifest.as_of
+    actions = [
+        Action(entry, labels[entry.status], entry.due < as_of and entry.status != data.completed_status)
+        for entry in data.actions
+    ]
+    counts = [(s.label, sum(1 for a in actions if a.entry.status == s.id)) for s in data.statuses]
+    warnings = [
+        f"{doc.where(('actions', refs[a.entry.ref], 'due'))}: action {a.entry.ref}: overdue: due "
+        f"{long_date(a.entry.due)}, status '{a.status_label}'"
+        for a in actions
+        if a.overdue
+    ]
+    for status_id, typed in data.stated_counts.items():
+        where = doc.where(("stated_counts", status_id))
+        if status_id not in labels:
+            raise ConfigError(f"{where}: stated_counts: unknown status {status_id!r}")
+        actual = sum(1 for a in actions if a.entry.status == status_id)
+        if typed != actual:
+            warnings.append(
+                f"{where}: stated_counts: {typed} actions '{labels[status_id]}' stated, but the plan lists {actual}"
+            )
+    return ActionPlan(title=data.title, actions=actions, counts=counts, as_of=as_of, warnings=warnings)
+
+
+def render_counts(ctx: RenderContext, plan_actions: ActionPlan) -> None:
+    """The status counts table, computed from the actions."""
+    add_caption(ctx, "Table", f"Actions by status at {long_date(plan_actions.as_of)}")
+    table = start_table(ctx, ["Status", "Number of actions"])
+    for label, count in [*plan_actions.counts, ("Total", len(plan_actions.actions))]:
+        cells = add_body_row(table)
+        add_text_run(cells[0].paragraphs[0], label, bold=label == "Total")
+        add_text_run(cells[1].paragraphs[0], str(count), bold=label == "Total")
+        align(cells[1].paragraphs[0], "right")
+    overdue = sum(1 for a in plan_actions.actions if a.overdue)
+    cells = add_body_row(table)
+    add_text_run(cells[0].paragraphs[0], "Of which past their due date and not completed")
+    add_text_run(cells[1].paragraphs[0], str(overdue))
+    align(cells[1].paragraphs[0], "right")
+    fit_columns(ctx, table, [40, 16])
+
+
+def render_actions(ctx: RenderContext, plan_actions: ActionPlan) -> None:
+    """The action plan on landscape pages, one table per theme, then the counts."""
+    begin_landscape(ctx)
+    add_subheading(ctx, plan_actions.title)
+    render_counts(ctx, plan_actions)
+    for theme in plan_actions.themes:
+        add_heading(ctx, theme, 3, in_toc=False)
+        add_caption(ctx, "Table", f"Actions: {theme}")
+        table = start_table(ctx, ["Ref", "Action", "Lead", "Due", "Status", "Progress"])
+        for action in (a for a in plan_actions.actions if a.entry.theme == theme):
+            entry = action.entry
+            cells = add_body_row(table)
+            add_text_run(cells[0].paragraphs[0], entry.ref, bold=True)
+            text = entry.action + (f" (duplicate of {entry.duplicate_of})" if entry.duplicate_of else "")
+            add_text_run(cells[1].paragraphs[0], text)
+            add_text_run(cells[2].paragraphs[0], entry.lead)
+            add_text_run(cells[3].paragraphs[0], long_date(entry.due))
+            status = cells[4].paragraphs[0]
+            add_text_run(status, action.status_label)
+            if action.overdue:
+                fill, colour = OVERDUE_COLOURS
+                shade_cell(cells[4], fill)
+                add_text_run(status, "\nOverdue", bold=True, colour=colour)
+            add_text_run(cells[5].paragraphs[0], entry.progress or "No update")
+        fit_columns(ctx, table, [6, 40, 18, 12, 16, 40])
+    end_landscape(ctx)
+
+
+def action_directives(plan_actions: ActionPlan, plan: Plan) -> dict[str, Directive]:
+    """Block renderers: `::: action-plan` (tables and counts), `::: action-counts` (counts only)."""
+
+    def full(ctx: RenderContext, argument: str, where: str) -> None:
+        render_actions(ctx, plan_actions)
+
+    def counts(ctx: RenderContext, argument: str, where: str) -> None:
+        render_counts(ctx, plan_actions)
+
+    return {"action-plan": full, "action-counts": counts}

@@ -1,0 +1,348 @@
+"""Risk register: scores computed as impact x likelihood, rated by bands, drawn as a heat map.
+
+Scales of 3, 4 or 5 points are supported. Some registers use 1 for the highest
+risk (seed 002 did, and its scores were misread); such scales are converted so
+that internally a higher number always means a worse risk, with a warning.
+Typed scores are checked, never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from pydantic import Field, field_validator
+
+from plan_builder.errors import ConfigError
+from plan_builder.figures.formatting import long_date
+from plan_builder.inputs.config import Plan
+from plan_builder.inputs.schema import StrictModel, validate
+from plan_builder.inputs.yamlio import load_yaml
+from plan_builder.outputs.cache import image_key
+from plan_builder.parts.structured import Directive
+from plan_builder.word.document import begin_landscape, end_landscape
+from plan_builder.word.markdown import RenderContext, add_caption
+from plan_builder.word.raster import Canvas, font_name, points
+from plan_builder.word.tables import add_body_row, fit_columns, start_table
+from plan_builder.word.xml import add_paragraph, add_text_run, set_alt_text, shade_cell
+
+if TYPE_CHECKING:
+    from docx.table import _Cell
+
+HEAT_MAP_INCHES = (5.2, 4.2)
+HEAT_MAP_DPI = 200
+# Rating colours: (fill, text), each pair at least 4.5:1.
+BAND_COLOURS = {
+    "green": ("CCE2D8", "005A30"),
+    "amber": ("FFF7BF", "594D00"),
+    "red": ("F6D7D2", "942514"),
+    "dark-red": ("942514", "FFFFFF"),
+}
+
+DEFAULT_BANDS: dict[int, list[tuple[int, str, str]]] = {
+    # scale: [(highest score in band, rating, colour)]
+    3: [(2, "Low", "green"), (4, "Medium", "amber"), (9, "High", "red")],
+    4: [(3, "Low", "green"), (6, "Medium", "amber"), (16, "High", "red")],
+    5: [(6, "Low", "green"), (12, "Medium", "amber"), (20, "High", "red"), (25, "Very high", "dark-red")],
+}
+
+
+class Band(StrictModel):
+    """A rating band: scores up to `up_to` (inclusive) get `rating`."""
+
+    up_to: int = Field(ge=1)
+    rating: str
+    colour: Literal["green", "amber", "red", "dark-red"]
+
+
+class Scores(StrictModel):
+    """Impact and likelihood as typed, with an optional typed score to check."""
+
+    impact: int
+    likelihood: int
+    stated_score: int | None = None
+
+
+def _text_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class RiskEntry(StrictModel):
+    """One risk as written in the YAML file."""
+
+    title: str = Field(min_length=1)
+    cause: str = ""
+    consequence: str = ""
+    owner: str = Field(min_length=1)
+    inherent: Scores
+    controls: list[str] = Field(default_factory=list)
+    further_actions: list[str] = Field(default_factory=list)
+    residual: Scores
+    review: dt.date
+
+    _lists = field_validator("controls", "further_actions", mode="before")(_text_list)
+
+
+class RiskFile(StrictModel):
+    """The risk register file."""
+
+    scale: Literal[3, 4, 5] = 5
+    highest: int = Field(default=5, description="the scale value that means the highest risk: 1 or the scale size")
+    bands: list[Band] | None = None
+    risks: list[RiskEntry] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A computed score on the internal 'higher is worse' scale."""
+
+    impact: int
+    likelihood: int
+    score: int
+    rating: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A risk with its computed inherent and residual scores."""
+
+    ref: str
+    entry: RiskEntry
+    inherent: Score
+    residual: Score
+
+
+@dataclass
+class RiskRegister:
+    """The computed register: risks ordered by residual score, highest first."""
+
+    scale: int
+    risks: list[Risk]
+    bands: list[Band]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _rating(score: int, bands: list[Band]) -> Band:
+    for band in bands:
+        if score <= band.up_to:
+            return band
+    return bands[-1]
+
+
+def load_risks(path: Path, display: Path, plan: Plan) -> RiskRegister:
+    """Read the register, check every score against the scale, compute scores and ratings."""
+    doc = load_yaml(path, display)
+    register = validate(RiskFile, doc)
+    scale = register.scale
+    if register.highest not in (1, scale):
+        raise ConfigError(
+            f"{doc.where(('highest',))}: highest: expected 1 or {scale} (the scale size); got {register.highest}"
+        )
+    inverted = register.highest == 1
+    warnings = []
+    if inverted:
+        warnings.append(
+            f"{doc.where(('highest',))}: highest: 1 means the highest risk in this register, which is unusual; "
+            f"scores are converted so that {scale} x {scale} = {scale * scale} is the worst"
+        )
+    bands = register.bands or [Band(up_to=u, rating=r, colour=c) for u, r, c in DEFAULT_BANDS[scale]]  # type: ignore[arg-type]
+    if bands[-1].up_to < scale * scale:
+        raise ConfigError(f"{doc.where(('bands',))}: bands: the last band must reach {scale * scale}")
+    problems = []
+    risks = []
+    for index, entry in enumerate(register.risks):
+        scores: dict[str, Score] = {}
+        for stage in ("inherent", "residual"):
+            typed: Scores = getattr(entry, stage)
+            for name in ("impact", "likelihood"):
+                value = getattr(typed, name)
+                if not 1 <= value <= scale:
+                    problems.append(
+                        f"{doc.where(('risks', index, stage, name))}: risk '{entry.title}': {stage}.{name}: "
+                        f"expected 1 to {scale}; got {value}"
+                    )
+            impact = scale + 1 - typed.impact if inverted else typed.impact
+            likelihood = scale + 1 - typed.likelihood if inverted else typed.likelihood
+            score = impact * likelihood
+            band = _rating(score, bands)
+            scores[stage] = Score(impact, likelihood, score, band.rating, band.colour)
+            if typed.stated_score is not None:
+                typed_score = typed.impact * typed.likelihood
+                if typed.stated_score != typed_score:
+                    warnings.append(
+                        f"{doc.where(('risks', index, stage, 'stated_score'))}: risk '{entry.title}': "
+                        f"{stage} score stated as {typed.stated_score} but impact {typed.impact} x likelihood "
+                        f"{typed.likelihood} = {typed_score}"
+                    )
+        if scores["residual"].score > scores["inherent"].score:
+            warnings.append(
+                f"{doc.where(('risks', index, 'residual'))}: risk '{entry.title}': residual score "
+                f"{scores['residual'].score} is higher than the inherent score {scores['inherent'].score}; "
+                "controls should not increase a risk"
+            )
+        if entry.review < plan.manifest.as_of:
+            warnings.append(
+                f"{doc.where(('risks', index, 'review'))}: risk '{entry.title}': review date "
+                f"{long_date(entry.review)} is before the plan's date {long_date(plan.manifest.as_of)}"
+            )
+        risks.append(Risk(ref="", entry=entry, inherent=scores["inherent"], residual=scores["residual"]))
+    if problems:
+        raise ConfigError(*problems)
+    ordered = sorted(risks, key=lambda r: (-r.residual.score, -r.inherent.score, r.entry.title))
+    numbered = [Risk(f"R{i}", r.entry, r.inherent, r.residual) for i, r in enumerate(ordered, start=1)]
+    return RiskRegister(scale=scale, risks=numbered, bands=bands, warnings=warnings)
+
+
+def render_heat_map(register: RiskRegister) -> bytes:
+    """A likelihood x impact grid coloured by band, with each risk's residual position marked."""
+    canvas = Canvas(round(HEAT_MAP_INCHES[0] * HEAT_MAP_DPI), round(HEAT_MAP_INCHES[1] * HEAT_MAP_DPI), HEAT_MAP_DPI)
+    scale, size = register.scale, 10
+    pad, gap, line = points(6, HEAT_MAP_DPI), points(5, HEAT_MAP_DPI), canvas.line_height(size)
+    left = pad + line + gap + canvas.text_width(str(scale), size) + gap
+    bottom = canvas.height - pad - line - gap - line - gap
+    cell = min((canvas.width - pad - left) / scale, (bottom - pad) / scale)
+    left += (canvas.width - pad - left - cell * scale) / 2
+    top = bottom - cell * scale
+    cells: dict[tuple[int, int], list[str]] = {}
+    for risk in register.risks:
+        cells.setdefault((risk.residual.likelihood, risk.residual.impact), []).append(risk.ref)
+    border = points(1, HEAT_MAP_DPI)
+    grid = [(likelihood, impact) for impact in range(1, scale + 1) for likelihood in range(1, scale + 1)]
+    for likelihood, impact in grid:  # every fill first, so no cell covers a neighbour's labels
+        fill, _ = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
+        canvas.rectangle((x0 + border, y0 + border, x0 + cell - border, y0 + cell - border), fill=f"#{fill}")
+    for (likelihood, impact), refs in cells.items():
+        _, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        lines, label_size = _cell_labels(canvas, refs, cell - 4 * border)
+        x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
+        canvas.text_lines(x0 + cell / 2, y0 + cell / 2, lines, label_size, f"#{text}", middle=True, bold=True)
+    for number in range(1, scale + 1):
+        centre = (number - 0.5) * cell
+        canvas.text(left + centre, bottom + gap, str(number), size, anchor="ma")
+        canvas.text(left - gap, bottom - centre, str(number), size, anchor="rm")
+    canvas.text(
+        left + cell * scale / 2, bottom + gap + line + gap, "Likelihood (higher is more likely)", size, anchor="ma"
+    )
+    label_x = left - gap - canvas.text_width(str(scale), size) - gap - line / 2
+    canvas.vertical_text(label_x, (top + bottom) / 2, "Impact (higher is more severe)", size)
+    return canvas.png()
+
+
+def _cell_labels(canvas: Canvas, refs: list[str], room: float) -> tuple[list[str], float]:
+    """The refs of one heat-map cell as lines that fit in a `room`-pixel square, and their size in points.
+
+    Tries three refs a line at 8 pt, then more a line and smaller type; when even that
+    cannot fit, the last line says how many more there are (the alt text and the register
+    list every risk).
+    """
+    for size in (8, 7, 6):
+        for per_line in (3, 4, 5, 6):
+            lines = [", ".join(refs[i : i + per_line]) for i in range(0, len(refs), per_line)]
+            fits_across = all(canvas.text_width(line, size, bold=True) <= room for line in lines)
+            if fits_across and len(lines) * canvas.line_height(size) <= room:
+                return lines, size
+    size, per_line = 6, 3
+    rows = max(1, int(room // canvas.line_height(size)))
+    shown = refs[: (rows - 1) * per_line]
+    lines = [", ".join(shown[i : i + per_line]) for i in range(0, len(shown), per_line)]
+    return [*lines, f"and {len(refs) - len(shown)} more"], size
+
+
+def heat_map_key(register: RiskRegister) -> str:
+    """Cache key: the grid, the bands and where each risk sits."""
+    payload = {
+        "scale": register.scale,
+        "bands": [(b.up_to, b.colour) for b in register.bands],
+        "risks": [(r.ref, r.residual.likelihood, r.residual.impact) for r in register.risks],
+        "style": [HEAT_MAP_INCHES, HEAT_MAP_DPI, BAND_COLOURS, font_name()],
+    }
+    return image_key("risk-heat-map", payload)
+
+
+def heat_map_alt_text(register: RiskRegister) -> str:
+    """Describe the heat map: the grid and where each risk sits after controls."""
+    scale = register.scale
+    placed = "; ".join(
+        f"{r.ref} {r.entry.title}: impact {r.residual.impact}, likelihood {r.residual.likelihood}, "
+        f"score {r.residual.score} ({r.residual.rating})"
+        for r in register.risks
+    )
+    return (
+        f"Risk heat map: a {scale} by {scale} grid of likelihood (across) against impact (up), coloured by "
+        f"rating. Residual positions after controls: {placed}."
+    )
+
+
+def _score_cell(cell: _Cell, score: Score) -> None:
+    fill, text = BAND_COLOURS[score.colour]
+    shade_cell(cell, fill)
+    label = f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}"
+    add_text_run(cell.paragraphs[0], label, bold=True, colour=text)
+
+
+def _lines(cell: _Cell, items: list[str]) -> None:
+    add_text_run(cell.paragraphs[0], "\n".join(f"• {item}" for item in items) if items else "None")
+
+
+def render_register(ctx: RenderContext, register: RiskRegister) -> None:
+    """The register as a landscape table, highest residual risk first, then the heat map."""
+    begin_landscape(ctx)
+    add_caption(ctx, "Table", "Risk register, highest residual risk first (scores are impact x likelihood)")
+    table = start_table(
+        ctx,
+        [
+            "Ref",
+            "Risk, cause and consequence",
+            "Owner",
+            "Inherent score",
+            "Current controls",
+            "Further actions",
+            "Residual score",
+            "Review",
+        ],
+    )
+    for risk in register.risks:
+        cells = add_body_row(table)
+        add_text_run(cells[0].paragraphs[0], risk.ref, bold=True)
+        entry = risk.entry
+        description = cells[1].paragraphs[0]
+        add_text_run(description, entry.title, bold=True)
+        if entry.cause:
+            add_text_run(description, f"\nCause: {entry.cause}")
+        if entry.consequence:
+            add_text_run(description, f"\nConsequence: {entry.consequence}")
+        add_text_run(cells[2].paragraphs[0], entry.owner)
+        _score_cell(cells[3], risk.inherent)
+        _lines(cells[4], entry.controls)
+        _lines(cells[5], entry.further_actions)
+        _score_cell(cells[6], risk.residual)
+        add_text_run(cells[7].paragraphs[0], long_date(entry.review))
+    fit_columns(ctx, table, [5, 38, 14, 11, 32, 30, 11, 11])
+    bands = ", ".join(f"{b.rating} up to {b.up_to}" for b in register.bands)
+    note = add_paragraph(ctx.document, style="Caption")
+    note.add_run(
+        f"Scores are impact x likelihood on a {register.scale}-point scale where {register.scale} is the highest; "
+        f"ratings: {bands}."
+    ).bold = False
+    end_landscape(ctx)
+    add_caption(ctx, "Figure", "Risk heat map: residual risks after controls")
+    paragraph = add_paragraph(ctx.document)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    png = ctx.images.get_or_render(heat_map_key(register), lambda: render_heat_map(register))
+    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=int(ctx.text_width * 0.7))
+    set_alt_text(shape, heat_map_alt_text(register), "Risk heat map")
+
+
+def risk_directives(register: RiskRegister, plan: Plan) -> dict[str, Directive]:
+    """Block renderers: `::: risk-register`."""
+
+    def block(ctx: RenderContext, argument: str, where: str) -> None:
+        render_register(ctx, register)
+
+    return {"risk-register": block}

@@ -1,0 +1,1 @@
+"""word: see the README's development section for the pipeline map."""

@@ -1,0 +1,488 @@
+"""Render a section's Markdown into the Word document, element by element.
+
+Python-Markdown parses the text into an element tree (raw HTML is switched off,
+so it shows as text); this module walks that tree and writes python-docx
+paragraphs, lists, tables and pictures using the template's named styles.
+Block directives (a paragraph that is exactly `::: name`) hand over to the
+structured renderers (risk register, budget table, charts...).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.shared import Cm, Emu
+
+from plan_builder.errors import SectionError
+from plan_builder.figures.pending import placeholder_text
+from plan_builder.inputs.yamlio import NOT_IN_WORD
+from plan_builder.outputs.cache import ImageCache
+from plan_builder.word import layout
+from plan_builder.word.tables import add_body_row, fit_columns, start_table
+from plan_builder.word.xml import (
+    add_bookmark,
+    add_field,
+    add_hyperlink,
+    add_paragraph,
+    add_text_run,
+    align,
+    keep_with_next,
+    restart_numbering,
+    set_alt_text,
+    set_paragraph_numbering,
+)
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
+DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
+
+Directive = Callable[["RenderContext", str, str], None]
+
+
+@dataclass
+class TocEntry:
+    """A heading that the contents page lists."""
+
+    level: int
+    text: str
+    bookmark: str
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs while it writes one document: the target and running counters."""
+
+    document: Document
+    plan_root: Path
+    directives: dict[str, Directive] = field(default_factory=dict)
+    toc: list[TocEntry] = field(default_factory=list)
+    figure_count: int = 0
+    table_count: int = 0
+    bookmark_count: int = 0
+    used_directives: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    text_width: Emu = layout.TEXT_WIDTH
+    landscape: bool = False
+    images: ImageCache = field(default_factory=lambda: ImageCache(None))
+    """Rendered charts, cached by a hash of their data and style."""
+    fragments: Any = None
+    """The rendered-section cache (`fragments.FragmentCache`), which blocks may also use."""
+    # Set per section by `render_markdown`:
+    section_path: Path = Path()
+    section_number: str = ""
+    subheading_count: int = 0
+    source_lines: list[str] = field(default_factory=list)
+    source_first_line: int = 1
+
+    def where(self, needle: str, *, heading: bool = False) -> str:
+        """'file:line' of the source line containing `needle`, for error messages.
+
+        With `heading`, only lines that are Markdown headings of that text match, so an
+        earlier paragraph that mentions the same words is not blamed.
+        """
+        pattern = re.compile(r"^\s*#+\s*" + re.escape(needle) + r"\s*#*\s*$") if heading else None
+        for index, line in enumerate(self.source_lines):
+            found = pattern.match(line) if pattern else (needle and needle in line)
+            if found:
+                return f"{self.section_path}:{self.source_first_line + index}"
+        return f"{self.section_path}:{self.source_first_line}"
+
+    def next_bookmark(self) -> str:
+        """Return a fresh bookmark name for a heading."""
+        self.bookmark_count += 1
+        return f"_Toc{self.bookmark_count:06d}"
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> tuple[Any, Any]:
+    """One configured parser, reused (building one costs more than parsing a section).
+
+    Imported here, not at the top: a build whose sections all come from the cache never parses Markdown.
+    """
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
+
+    class CaptureTree(Treeprocessor):
+        """Keep the finished element tree instead of serialising it to HTML."""
+
+        root: ET.Element | None = None
+
+        def run(self, root: ET.Element) -> None:
+            self.root = root
+
+    md = markdown.Markdown(extensions=["tables", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    capture = CaptureTree(md)
+    md.treeprocessors.register(capture, "capture", -10)
+    return md, capture
+
+
+def parse_markdown(text: str) -> ET.Element:
+    """Parse Markdown with tables and sane lists; raw HTML is kept as literal text."""
+    md, capture = _markdown()
+    md.reset()
+    capture.root = None
+    md.convert(text)
+    # Python-Markdown skips its tree processors for blank text: an empty section has no elements.
+    if capture.root is None:
+        return ET.Element("div")
+    _restore_stashed(capture.root, md.htmlStash.rawHtmlBlocks)
+    for code in capture.root.iter("code"):
+        # Python-Markdown escapes a code span's text for HTML output; Word wants the characters.
+        if code.text:
+            code.text = code.text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return capture.root
+
+
+# Python-Markdown sets character references aside ('&amp;' becomes STX 'wzxhzdk:0' ETX) and
+# writes '&' in e-mail autolinks as STX 'amp' ETX; its HTML postprocessors put them back, but
+# the tree is captured before those run, and Word cannot hold the control characters.
+@lru_cache(maxsize=1)
+def _stash_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from markdown.util import AMP_SUBSTITUTE, ETX, STX
+
+    stashed = re.compile(re.escape(STX) + r"wzxhzdk:(\d+)" + re.escape(ETX))
+    return stashed, re.compile(re.escape(AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)?")
+
+
+def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
+    """Put the characters that references such as '&amp;' and '&#169;' stand for back into the tree."""
+
+    def character(reference: str) -> str:
+        return NOT_IN_WORD.sub("", html.unescape(reference))  # '&#12;': as html.unescape drops '&#1;'
+
+    stashed, amp_reference = _stash_patterns()
+
+    def restore(text: str) -> str:
+        text = stashed.sub(lambda m: character(stash[int(m[1])]) if int(m[1]) < len(stash) else "", text)
+        return amp_reference.sub(lambda m: character("&" + (m[1] or "")), text)
+
+    for element in root.iter():
+        if element.text:
+            element.text = restore(element.text)
+        if element.tail:
+            element.tail = restore(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, restore(value))
+
+
+def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:
+    """Add a heading with a bookmark so the contents page can link to it."""
+    paragraph = add_paragraph(ctx.document, text, f"Heading {level}")
+    bookmark = ctx.next_bookmark()
+    add_bookmark(paragraph, bookmark, ctx.bookmark_count)
+    if in_toc and level <= 3:
+        ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
+    return paragraph
+
+
+def add_subheading(ctx: RenderContext, text: str) -> Paragraph:
+    """Add a level-2 heading, numbered within its section ('3.2 ...') when the section is numbered."""
+    if ctx.section_number:
+        ctx.subheading_count += 1
+        text = f"{ctx.section_number}.{ctx.subheading_count} {text}"
+    return add_heading(ctx, text, 2)
+
+
+def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
+    """Add a numbered caption ('Figure 3: ...') with a SEQ field so Word can renumber it."""
+    if kind == "Figure":
+        ctx.figure_count += 1
+        number = ctx.figure_count
+    else:
+        ctx.table_count += 1
+        number = ctx.table_count
+    paragraph = add_paragraph(ctx.document, style="Caption")
+    keep_with_next(paragraph)
+    add_text_run(paragraph, f"{kind} ")
+    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
+    add_text_run(paragraph, f": {text}")
+    return paragraph
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "")
+
+
+def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code: bool) -> None:
+    for piece, is_placeholder in placeholder_text(text):
+        if not piece:
+            continue
+        run = add_text_run(paragraph, piece, bold=True if bold or is_placeholder else None, italic=italic or None)
+        if code:
+            run.font.name = "Courier New"
+        if is_placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
+    """Add plain text to a paragraph, highlighting any 'Data due' placeholders in it."""
+    _add_text(paragraph, text, bold=bold, italic=False, code=False)
+
+
+def render_inline(
+    ctx: RenderContext,
+    paragraph: Paragraph,
+    element: ET.Element,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    code: bool = False,
+) -> None:
+    """Write the element's text and inline children (bold, italic, links, code) into `paragraph`."""
+    _add_text(paragraph, _clean(element.text), bold=bold, italic=italic, code=code)
+    for child in element:
+        tag = child.tag
+        if tag in ("strong", "b"):
+            render_inline(ctx, paragraph, child, bold=True, italic=italic, code=code)
+        elif tag in ("em", "i"):
+            render_inline(ctx, paragraph, child, bold=bold, italic=True, code=code)
+        elif tag == "code":
+            render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=True)
+        elif tag == "a":
+            href = child.get("href", "")
+            text = _clean("".join(child.itertext())) or href
+            if href.startswith("#") or not href:
+                _add_text(paragraph, text, bold=bold, italic=italic, code=code)
+            else:
+                add_hyperlink(paragraph, href, text)
+        elif tag == "br":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        elif tag == "img":
+            raise SectionError(
+                f"{ctx.where(child.get('src', ''))}: image {child.get('src')!r} must stand on a line of its own"
+            )
+        else:
+            render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=code)
+        _add_text(paragraph, _clean(child.tail), bold=bold, italic=italic, code=code)
+
+
+def _heading(ctx: RenderContext, element: ET.Element, state: dict[str, int]) -> None:
+    level = int(element.tag[1])
+    text = _clean("".join(element.itertext())).strip()
+    if level == 1:
+        raise SectionError(
+            f"{ctx.where(text, heading=True)}: heading '# {text}': the section title comes from the front matter; "
+            f"use '## {text}' for a sub-heading"
+        )
+    if level > state["level"] + 1:
+        raise SectionError(
+            f"{ctx.where(text, heading=True)}: heading '{'#' * level} {text}' skips a level; "
+            f"expected '{'#' * (state['level'] + 1)} {text}'"
+        )
+    state["level"] = level
+    if level > 4:
+        raise SectionError(
+            f"{ctx.where(text, heading=True)}: heading '{text}' is nested too deeply; use at most '####'"
+        )
+    if level == 2:
+        add_subheading(ctx, text)
+    else:
+        add_heading(ctx, text, level)
+
+
+def _image(ctx: RenderContext, element: ET.Element) -> None:
+    src = element.get("src", "")
+    alt = _clean(element.get("alt")).strip()
+    where = ctx.where(src)
+    pure = PurePosixPath(src)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        raise SectionError(f"{where}: image {src!r}: images must be files inside the plan directory, not URLs")
+    if pure.is_absolute() or ".." in pure.parts or src.startswith("\\"):
+        raise SectionError(
+            f"{where}: image {src!r}: image paths must be relative to the plan directory and stay inside it"
+        )
+    if not alt:
+        raise SectionError(f"{where}: image {src!r} has no alt text; write ![what the image shows]({src})")
+    path = (ctx.plan_root / pure).resolve()
+    if not path.is_relative_to(ctx.plan_root.resolve()):
+        raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
+    if not found:
+        raise SectionError(f"{where}: image {src!r} not found")
+    paragraph = add_paragraph(ctx.document)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    try:
+        shape = paragraph.add_run().add_picture(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for unreadable images
+        raise SectionError(f"{where}: image {src!r} could not be read as an image ({exc})") from exc
+    if shape.width > ctx.text_width:
+        ratio = ctx.text_width / shape.width
+        shape.width = Emu(int(shape.width * ratio))
+        shape.height = Emu(int(shape.height * ratio))
+    set_alt_text(shape, alt)
+    title = element.get("title")
+    if title:
+        add_caption(ctx, "Figure", _clean(title))
+
+
+def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = False) -> None:
+    ordered = element.tag == "ol"
+    base = "List Number" if ordered else "List Bullet"
+    style = base if depth == 0 else f"{base} 2"
+    num_id = restart_numbering(ctx.document, style) if ordered else None
+    for item in element.findall("li"):
+        paragraph = add_paragraph(ctx.document, style="Quote" if quote else style)
+        if quote:
+            paragraph.add_run("– ")
+        elif num_id is not None:
+            set_paragraph_numbering(paragraph, num_id, 0)
+        blocks = [child for child in item if child.tag in ("p", "ul", "ol")]
+        if not blocks or item[0].tag not in ("p",):
+            # Tight list: the item's own text and inline children.
+            inline = ET.Element("span")
+            inline.text = item.text
+            for child in item:
+                if child.tag in ("ul", "ol"):
+                    break
+                inline.append(child)
+            render_inline(ctx, paragraph, inline)
+        first = True
+        for child in blocks:
+            if child.tag == "p":
+                if first:
+                    render_inline(ctx, paragraph, child)
+                else:
+                    extra = add_paragraph(ctx.document)
+                    extra.paragraph_format.left_indent = Cm(1.27 * (depth + 1))
+                    render_inline(ctx, extra, child)
+                first = False
+            else:
+                _list(ctx, child, min(depth + 1, 1), quote)
+
+
+def _table_caption(element: ET.Element) -> str | None:
+    """The caption in a paragraph 'Table: ...' (pandoc's syntax), or None if it is not one."""
+    if element.tag != "p":
+        return None
+    text = _clean("".join(element.itertext())).strip()
+    caption = text[len("Table:") :].strip() if text.startswith("Table:") else ""
+    return caption or None
+
+
+def _caption_of_next_table(children: list[ET.Element], index: int) -> bool:
+    """True if `children[index]` is a 'Table: ...' paragraph directly before a table (so it is that table's)."""
+    following = children[index + 1] if index + 1 < len(children) else None
+    return following is not None and following.tag == "table" and _table_caption(children[index]) is not None
+
+
+def _table(ctx: RenderContext, element: ET.Element, caption: str | None = None) -> None:
+    if caption:
+        add_caption(ctx, "Table", caption)
+    head = element.find("thead")
+    body = element.find("tbody")
+    header_cells = head.findall("tr/th") if head is not None else []
+    rows = body.findall("tr") if body is not None else []
+    if not header_cells:
+        raise SectionError(f"{ctx.where('|')}: a table needs a header row")
+    table = start_table(ctx, [_clean("".join(c.itertext())).strip() for c in header_cells])
+    aligns = [(cell.get("align") or cell.get("style") or "") for cell in header_cells]
+    for row in rows:
+        cells = row.findall("td")
+        word_cells = add_body_row(table)
+        for index, cell in enumerate(cells[: len(word_cells)]):
+            paragraph = word_cells[index].paragraphs[0]
+            render_inline(ctx, paragraph, cell)
+            if "right" in aligns[index]:
+                align(paragraph, "right")
+    fit_columns(ctx, table)
+
+
+def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
+    text = "".join(element.itertext()).strip()
+    children = list(element)
+    if text in PAGE_BREAK_MARKERS and not children:
+        add_paragraph(ctx.document).add_run().add_break(WD_BREAK.PAGE)
+        return
+    match = DIRECTIVE.match(text)
+    if match and not children:
+        name, argument = match[1], match[2]
+        handler = ctx.directives.get(name)
+        if handler is None:
+            known = ", ".join(sorted(ctx.directives)) or "none"
+            raise SectionError(f"{ctx.where(':::')}: unknown block '::: {name}'; expected one of: {known}")
+        ctx.used_directives.add(name)
+        handler(ctx, argument, ctx.where(":::"))
+        return
+    if (
+        len(children) == 1
+        and children[0].tag == "img"
+        and not _clean(element.text).strip()
+        and not _clean(children[0].tail).strip()
+    ):
+        _image(ctx, children[0])
+        return
+    paragraph = add_paragraph(ctx.document)
+    render_inline(ctx, paragraph, element)
+
+
+def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote: bool = False) -> None:
+    children = list(parent)
+    captions_used: set[int] = set()  # indexes of 'Table: ...' paragraphs made into captions
+    for index, element in enumerate(children):
+        tag = element.tag
+        if index in captions_used:
+            continue
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            _heading(ctx, element, state)
+        elif tag == "p" and _caption_of_next_table(children, index):
+            continue  # written with the table that follows it
+        elif tag == "table":
+            caption = None
+            if index and _caption_of_next_table(children, index - 1):
+                caption = _table_caption(children[index - 1])
+            elif index + 1 < len(children) and not _caption_of_next_table(children, index + 1):
+                caption = _table_caption(children[index + 1])  # 'Table: ...' just after the table
+                if caption:
+                    captions_used.add(index + 1)
+            _table(ctx, element, caption)
+        elif tag == "p":
+            if quote:
+                paragraph = add_paragraph(ctx.document, style="Quote")
+                render_inline(ctx, paragraph, element)
+            else:
+                _paragraph(ctx, element)
+        elif tag in ("ul", "ol"):
+            _list(ctx, element, 0, quote)
+        elif tag == "blockquote":
+            _blocks(ctx, element, state, quote=True)
+        elif tag == "pre":
+            paragraph = add_paragraph(ctx.document)
+            _add_text(paragraph, "".join(element.itertext()).strip(), bold=False, italic=False, code=True)
+        elif tag == "hr":
+            continue  # A thematic break has no meaning in the plan; headings structure it.
+        else:
+            paragraph = add_paragraph(ctx.document)
+            render_inline(ctx, paragraph, element)
+
+
+def render_markdown(ctx: RenderContext, text: str, *, path: Path, first_line: int, number: str) -> None:
+    """Render one section body; `number` ('3') prefixes its '##' sub-headings ('3.1'), '' for none."""
+    ctx.section_path = path
+    ctx.section_number = number
+    ctx.subheading_count = 0
+    ctx.source_lines = text.splitlines()
+    ctx.source_first_line = first_line
+    try:
+        tree = parse_markdown(text)
+    except RecursionError as exc:  # Python-Markdown recurses once per level of a nested list
+        raise SectionError(f"{path}:{first_line}: the Markdown is nested too deeply to read (lists)") from exc
+    _blocks(ctx, tree, {"level": 1})
