@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 from plan_builder.errors import ConfigError, OutputError, SectionError
 from plan_builder.figures.figure import Figure
-from plan_builder.figures.formatting import FILTERS
+from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.kpis import stated_mismatch
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text

@@ -60,7 +60,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from plan_builder.errors import ConfigError, DataError, PlanBuilderError, SectionError
-from plan_builder.figures.formatting import FILTERS, number, pct
+from plan_builder.figures.filters import FILTERS, number, pct
 from plan_builder.figures.kpis import compute_local, load_local_indicators
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text

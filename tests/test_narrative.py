@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plan_builder.errors import SectionError
-from plan_builder.figures.formatting import FILTERS
+from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.narrative import make_environment, namespace, render_text
 
 CHILD_FIRST = "sections/03-child-first.md"

@@ -25,8 +25,7 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from plan_builder.errors import OutputError
-from plan_builder.parts.performance_blocks import RAG_COLOURS
-from plan_builder.parts.risks import BAND_COLOURS
+from plan_builder.palette import RATING_FILLS
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -48,10 +47,7 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3})
 VAGUE_LINKS = {"click here", "here", "this link", "read more", "more", "link"}
 BARE_URL = re.compile(r"(https?://|www\.)", re.IGNORECASE)
 MIN_CONTRAST, MIN_BODY_PT, WORDS_PER_PAGE, TOC_PAGES = 4.5, 11.0, 500, 10
-KNOWN_RAG_FILLS = {
-    **{fill: rag.value.lower() for rag, (fill, _) in RAG_COLOURS.items()},
-    **{fill: band.replace("-", " ") for band, (fill, _) in BAND_COLOURS.items()},
-}
+KNOWN_RAG_FILLS = RATING_FILLS
 ALT_HINT = "; right-click it > View Alt Text and describe what it shows"
 
 # Every finding the audit can report: key -> (rule id, severity, message template).

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from plan_builder.figures.formatting import NOT_AVAILABLE, money, plain, signed
+
 
 class Unit(str, Enum):
     """What a figure's value measures; decides its display and how change is expressed."""
@@ -88,8 +90,6 @@ class Figure:
     @property
     def display(self) -> str:
         """The value as shown in the document."""
-        from plan_builder.figures.formatting import format_figure
-
         return format_figure(self)
 
     def __str__(self) -> str:
@@ -128,3 +128,20 @@ class Figure:
             "reason": self.reason or None,
             "caveat": self.caveat or None,
         }
+
+
+def format_figure(figure: Figure, *, short: bool = False) -> str:
+    """A figure's default display, chosen by its unit; `short` for table cells ('+4.8 points')."""
+    value = figure.value
+    if value is None:
+        return NOT_AVAILABLE if short or not figure.reason else f"{NOT_AVAILABLE} ({figure.reason})"
+    unit, places = figure.unit, figure.places
+    if unit is Unit.PERCENT:
+        return plain(value, places) + "%"
+    if unit is Unit.POINTS_CHANGE:
+        return signed(value, places, " points" if short else " percentage points")
+    if unit is Unit.PERCENT_CHANGE:
+        return signed(value, places, "%")
+    if unit is Unit.MONEY:
+        return money(value)
+    return plain(value, places)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from plan_builder import palette
 from plan_builder.errors import ConfigError
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
@@ -32,7 +33,7 @@ DEFAULT_STATUSES = [
     ("completed", "Completed"),
 ]
 COMPLETED = "completed"
-OVERDUE_COLOURS = ("F6D7D2", "942514")
+OVERDUE_COLOURS = palette.OVERDUE
 
 
 class Status(StrictModel):

@@ -12,8 +12,8 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from plan_builder.figures.figure import Figure, Unit
-from plan_builder.figures.formatting import format_figure
+from plan_builder import palette
+from plan_builder.figures.figure import Figure, Unit, format_figure
 from plan_builder.outputs.cache import ImageCache, image_key
 from plan_builder.word.raster import Canvas, font_name, nice_axis, points, tick_label
 
@@ -25,12 +25,12 @@ HEIGHT_INCHES = 3.2
 DPI = 200
 FONT_PT = 8.5
 # Service first (brand teal), then an Okabe-Ito palette that stays distinct for colour-blind readers.
-COLOURS = ["#00505C", "#D55E00", "#0072B2", "#CC79A7", "#6B6B6B"]
+COLOURS = palette.CHART_LINES
 MARKERS = ["o", "s", "^", "D", "v"]
 # On/off lengths in line widths (caps are round, so 0 draws a dot): solid, dashed, dash-dot, dotted, dash-dot-dot.
 DASHES: list[list[float] | None] = [None, [3, 2.6], [5.4, 2.6, 0, 2.6], [0, 2.2], [4, 2.2, 0, 2.2, 0, 2.2]]
 SERVICE_LINE_PT, OTHER_LINE_PT, MARKER_PT = 2.6, 1.6, 5.0
-INK, AXIS, GRID = "#0B0C0C", "#505A5F", "#DDDDDD"
+INK, AXIS, GRID = palette.CHART_INK, palette.CHART_AXIS, palette.CHART_GRID
 
 UNIT_AXIS = {
     Unit.RATE_PER_100K: "per 100,000 children aged 10-17",

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from plan_builder import palette
 from plan_builder.errors import SectionError
-from plan_builder.figures.figure import Figure, Rag
-from plan_builder.figures.formatting import format_figure
+from plan_builder.figures.figure import Figure, Rag, format_figure
 from plan_builder.figures.pending import PendingItem, PendingValue
 from plan_builder.parts.charts import chart_alt_text, chart_png
 from plan_builder.word.document import begin_landscape, end_landscape
@@ -27,13 +27,7 @@ if TYPE_CHECKING:
 
     from plan_builder.figures.metrics import PerformanceResult, Series, SummaryRow
 
-# GOV.UK tag colours: (fill, text); text on fill is above 4.5:1.
-RAG_COLOURS = {
-    Rag.GREEN: ("CCE2D8", "005A30"),
-    Rag.AMBER: ("FFF7BF", "594D00"),
-    Rag.RED: ("F6D7D2", "942514"),
-    Rag.NOT_RATED: ("F3F2F1", "383F43"),
-}
+RAG_COLOURS = {rag: palette.RAG[rag.value] for rag in Rag}
 
 DATASET_LABELS = {
     "fte": "First time entrants",

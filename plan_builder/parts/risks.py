@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pydantic import Field, field_validator
 
+from plan_builder import palette
 from plan_builder.errors import ConfigError
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
@@ -35,13 +36,7 @@ if TYPE_CHECKING:
 
 HEAT_MAP_INCHES = (5.2, 4.2)
 HEAT_MAP_DPI = 200
-# Rating colours: (fill, text), each pair at least 4.5:1.
-BAND_COLOURS = {
-    "green": ("CCE2D8", "005A30"),
-    "amber": ("FFF7BF", "594D00"),
-    "red": ("F6D7D2", "942514"),
-    "dark-red": ("942514", "FFFFFF"),
-}
+BAND_COLOURS = palette.RISK_BANDS
 
 DEFAULT_BANDS: dict[int, list[tuple[int, str, str]]] = {
     # scale: [(highest score in band, rating, colour)]

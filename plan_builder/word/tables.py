@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import _Cell
 
+from plan_builder import palette
 from plan_builder.word import layout
 from plan_builder.word.xml import (
     add_text_run,
@@ -76,8 +77,8 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     for cell, text in zip(row.cells, headers, strict=True):
         paragraph = cell.paragraphs[0]
         set_style(paragraph, layout.TABLE_TEXT_STYLE)
-        add_text_run(paragraph, text, bold=True, colour=layout.HEADER_TEXT)
-        shade_cell(cell, layout.HEADER_FILL)
+        add_text_run(paragraph, text, bold=True, colour=palette.HEADER_TEXT)
+        shade_cell(cell, palette.HEADER_FILL)
     return table
 
 

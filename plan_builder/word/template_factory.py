@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from plan_builder import palette
 from plan_builder.word import layout
 from plan_builder.word.xml import P_PR_ORDER, insert_in_order, mark_header_row, shade_cell
 
@@ -66,7 +67,7 @@ def _paragraph_style(document: Document, name: str, *, base: str | None = "Norma
     return style
 
 
-def _font(style: object, size: float, *, bold: bool = False, colour: str = layout.TEXT, italic: bool = False) -> None:
+def _font(style: object, size: float, *, bold: bool = False, colour: str = palette.TEXT, italic: bool = False) -> None:
     font = style.font  # type: ignore[attr-defined]
     font.name = FONT
     font.size = Pt(size)
@@ -102,7 +103,7 @@ def _table_style(document: Document) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         line = OxmlElement(f"w:{edge}")
-        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", layout.RULE)):
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", palette.RULE)):
             line.set(qn(key), value)
         borders.append(line)
     tbl_pr.append(borders)
@@ -119,7 +120,7 @@ def _table_style(document: Document) -> None:
     r_pr = OxmlElement("w:rPr")
     bold = OxmlElement("w:b")
     colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), layout.HEADER_TEXT)
+    colour.set(qn("w:val"), palette.HEADER_TEXT)
     r_pr.append(bold)
     r_pr.append(colour)
     header.append(r_pr)
@@ -127,7 +128,7 @@ def _table_style(document: Document) -> None:
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), layout.HEADER_FILL)
+    shd.set(qn("w:fill"), palette.HEADER_FILL)
     tc_pr.append(shd)
     header.append(tc_pr)
     element.append(header)
@@ -151,10 +152,10 @@ def build_plan_template(language: str = "en-GB") -> Document:
         _set_lang(styles[name].element, language)
 
     for name, size, before, after, colour in (
-        ("Heading 1", 20, 0, 12, layout.BRAND),
-        ("Heading 2", 15, 18, 6, layout.BRAND),
-        ("Heading 3", 13, 12, 4, layout.TEXT),
-        ("Heading 4", 12, 10, 4, layout.TEXT),
+        ("Heading 1", 20, 0, 12, palette.BRAND),
+        ("Heading 2", 15, 18, 6, palette.BRAND),
+        ("Heading 3", 13, 12, 4, palette.TEXT),
+        ("Heading 4", 12, 10, 4, palette.TEXT),
     ):
         heading = styles[name]
         _font(heading, size, bold=True, colour=colour)
@@ -163,33 +164,33 @@ def build_plan_template(language: str = "en-GB") -> Document:
     styles["Heading 1"].paragraph_format.page_break_before = True
 
     title = styles["Title"]
-    _font(title, 32, bold=True, colour=layout.BRAND)
+    _font(title, 32, bold=True, colour=palette.BRAND)
     _spacing(title, 120, 18, 1.0)
     for old in title.element.get_or_add_pPr().findall(qn("w:pBdr")):
         old.getparent().remove(old)
     subtitle = styles["Subtitle"]
-    _font(subtitle, 20, colour=layout.TEXT)
+    _font(subtitle, 20, colour=palette.TEXT)
     _spacing(subtitle, 0, 36, 1.0)
 
     detail = _paragraph_style(document, "Cover Detail")
-    _font(detail, 14, colour=layout.TEXT)
+    _font(detail, 14, colour=palette.TEXT)
     _spacing(detail, 0, 10, 1.1)
     status = _paragraph_style(document, "Cover Status")
-    _font(status, 16, bold=True, colour=layout.BRAND)
+    _font(status, 16, bold=True, colour=palette.BRAND)
     _spacing(status, 24, 12, 1.0)
 
     for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2"):
         _spacing(styles[name], 0, 4, 1.15)
 
     quote = styles["Quote"]
-    _font(quote, 12, colour=layout.TEXT)
+    _font(quote, 12, colour=palette.TEXT)
     _spacing(quote, 6, 10, 1.15)
     quote.paragraph_format.left_indent = Cm(0.6)
     quote.paragraph_format.right_indent = Cm(0.6)
-    _left_border(quote, layout.BRAND)
+    _left_border(quote, palette.BRAND)
 
     caption = styles["Caption"]
-    _font(caption, 11, bold=True, colour=layout.TEXT)
+    _font(caption, 11, bold=True, colour=palette.TEXT)
     _spacing(caption, 4, 12, 1.0)
 
     table_text = _paragraph_style(document, layout.TABLE_TEXT_STYLE)
@@ -198,7 +199,7 @@ def build_plan_template(language: str = "en-GB") -> Document:
 
     toc_heading = styles["TOC Heading"]
     toc_heading.base_style = styles["Normal"]
-    _font(toc_heading, 20, bold=True, colour=layout.BRAND)
+    _font(toc_heading, 20, bold=True, colour=palette.BRAND)
     _spacing(toc_heading, 0, 18, 1.0)
     for level in (1, 2):
         toc = _paragraph_style(document, f"TOC {level}")
@@ -208,12 +209,12 @@ def build_plan_template(language: str = "en-GB") -> Document:
         toc.paragraph_format.tab_stops.add_tab_stop(layout.TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
     header = styles["Header"]
-    _font(header, 10, colour=layout.MUTED)
+    _font(header, 10, colour=palette.MUTED)
     footer = styles["Footer"]
-    _font(footer, 10, colour=layout.MUTED)
+    _font(footer, 10, colour=palette.MUTED)
 
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = RGBColor.from_string(layout.LINK)
+    link.font.color.rgb = RGBColor.from_string(palette.LINK)
     link.font.underline = True
 
     _table_style(document)
@@ -247,8 +248,8 @@ def build_signoff_template() -> Document:
         cell.paragraphs[0].style = document.styles[layout.TABLE_TEXT_STYLE]
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
-        run.font.color.rgb = RGBColor.from_string(layout.HEADER_TEXT)
-        shade_cell(cell, layout.HEADER_FILL)
+        run.font.color.rgb = RGBColor.from_string(palette.HEADER_TEXT)
+        shade_cell(cell, palette.HEADER_FILL)
     mark_header_row(table.rows[0])
     table.rows[1].cells[0].text = "{%tr for s in signatories %}"
     row = table.rows[2].cells
