@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from plan_builder.figures.figure import Polarity, Rag, Unit
-from plan_builder.figures.figure import format_figure
+from plan_builder.figures.figure import Polarity, Rag, Unit, format_figure
 from plan_builder.figures.metrics import (
     FTE,
     PerformanceResult,

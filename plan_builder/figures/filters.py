@@ -1,6 +1,7 @@
 """The Jinja filters that section text uses to show figures.
 
-`number`, `pct`, `pp`, `change`, `money`, `period`, `long_date`, `rag`, `direction` and `versus`. Each accepts a `Figure` (keeping its own decimal places) or a plain number; the rounding
+`number`, `pct`, `pp`, `change`, `money`, `period`, `long_date`, `rag`, `direction` and `versus`.
+Each accepts a `Figure` (keeping its own decimal places) or a plain number; the rounding
 itself is `formatting`'s. The pipeline adds `stated` (figures/stated.py), which checks a
 typed value against the figure it is written beside.
 """
