@@ -30,7 +30,8 @@ from plan_builder.errors import OutputError
 from plan_builder.figures.figure import Rag
 from plan_builder.parts.performance_blocks import RAG_COLOURS, rag_cell
 from plan_builder.parts.risks import BAND_COLOURS
-from plan_builder.word.markdown import RenderContext, add_caption
+from plan_builder.word.context import RenderContext
+from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.tables import add_body_row, start_table
 from plan_builder.word.watermark import add_watermark
 from plan_builder.word.xml import (

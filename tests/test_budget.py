@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from plan_builder.errors import ConfigError, SectionError
 from plan_builder.inputs.config import Plan, load_plan
 from plan_builder.parts.budget import Budget, budget_directives, load_budget, parse_money
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
-from plan_builder.word.markdown import RenderContext
 from plan_builder.word.xml import is_header_row
 
 REPO = Path(__file__).resolve().parent.parent

@@ -76,8 +76,9 @@ from plan_builder.inputs.sections import load_section
 from plan_builder.inputs.structure import Structure, load_structure
 from plan_builder.parts.structured import PARTS
 from plan_builder.pipeline import build, stated_filter
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
-from plan_builder.word.markdown import RenderContext, render_markdown
+from plan_builder.word.markdown import render_markdown
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DATA = REPO_ROOT / "data"

@@ -21,8 +21,8 @@ from plan_builder.parts.glossary import (
     load_glossary,
     undefined_abbreviations,
 )
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
-from plan_builder.word.markdown import RenderContext
 from plan_builder.word.xml import is_header_row
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

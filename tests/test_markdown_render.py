@@ -16,8 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from plan_builder.errors import SectionError
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
-from plan_builder.word.markdown import RenderContext, render_markdown
+from plan_builder.word.markdown import render_markdown
 
 CHILD_FIRST = "sections/03-child-first.md"
 

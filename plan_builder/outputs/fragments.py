@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from plan_builder.outputs.cache import code_digest, mark_used, write_cache_file
-from plan_builder.word.markdown import RenderContext, TocEntry
+from plan_builder.word.context import RenderContext, TocEntry
 
 if TYPE_CHECKING:
     from docx.document import Document

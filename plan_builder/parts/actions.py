@@ -21,8 +21,9 @@ from plan_builder.inputs.config import Plan
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import load_yaml
 from plan_builder.parts.structured import Directive
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
-from plan_builder.word.markdown import RenderContext, add_caption, add_heading, add_subheading
+from plan_builder.word.paragraphs import add_caption, add_heading, add_subheading
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.xml import add_text_run, align, shade_cell
 

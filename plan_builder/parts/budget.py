@@ -27,7 +27,7 @@ from plan_builder.inputs.schema import StrictModel, field_path
 from plan_builder.inputs.yamlio import Key, YamlDocument, parse_yaml
 from plan_builder.parts.budget_blocks import pence_places, render_contributions, render_variance_tables
 from plan_builder.parts.structured import Directive
-from plan_builder.word.markdown import RenderContext
+from plan_builder.word.context import RenderContext
 
 # The YJB template's rows, in its order; Welsh Government only for services in Wales.
 AGENCIES: dict[str, str] = {

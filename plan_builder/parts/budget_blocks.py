@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from docx.shared import Cm
 
 from plan_builder.figures.formatting import long_date, money
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
-from plan_builder.word.markdown import RenderContext, add_caption
+from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.tables import add_body_row, fit_columns, start_table, table_texts
 from plan_builder.word.xml import add_paragraph, add_text_run, align
 

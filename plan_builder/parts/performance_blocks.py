@@ -17,8 +17,9 @@ from plan_builder.errors import SectionError
 from plan_builder.figures.figure import Figure, Rag, format_figure
 from plan_builder.figures.pending import PendingItem, PendingValue
 from plan_builder.parts.charts import chart_alt_text, chart_png
+from plan_builder.word.context import RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
-from plan_builder.word.markdown import RenderContext, add_caption, add_text
+from plan_builder.word.paragraphs import add_caption, add_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.xml import add_paragraph, add_text_run, align, set_alt_text, shade_cell
 

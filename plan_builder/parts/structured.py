@@ -26,7 +26,7 @@ from typing import Any
 
 from plan_builder.errors import ConfigError
 from plan_builder.inputs.config import Plan
-from plan_builder.word.markdown import RenderContext
+from plan_builder.word.context import RenderContext
 
 Directive = Callable[[RenderContext, str, str], None]
 

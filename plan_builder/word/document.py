@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from plan_builder.word.markdown import RenderContext, TocEntry
+    from plan_builder.word.context import RenderContext, TocEntry
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 

@@ -12,97 +12,32 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
-from docx.shared import Cm, Emu
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm
 
 from plan_builder.errors import SectionError
-from plan_builder.figures.pending import placeholder_text
 from plan_builder.inputs.yamlio import NOT_IN_WORD
-from plan_builder.outputs.cache import ImageCache
-from plan_builder.word import layout
+from plan_builder.word.context import RenderContext
+from plan_builder.word.images import add_image
+from plan_builder.word.paragraphs import add_caption, add_formatted_text, add_heading, add_subheading, clean_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.xml import (
-    add_bookmark,
-    add_field,
     add_hyperlink,
     add_paragraph,
-    add_text_run,
     align,
-    keep_with_next,
     restart_numbering,
-    set_alt_text,
     set_paragraph_numbering,
 )
 
 if TYPE_CHECKING:
-    from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
 DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
-
-Directive = Callable[["RenderContext", str, str], None]
-
-
-@dataclass
-class TocEntry:
-    """A heading that the contents page lists."""
-
-    level: int
-    text: str
-    bookmark: str
-
-
-@dataclass
-class RenderContext:
-    """What the renderer needs while it writes one document: the target and running counters."""
-
-    document: Document
-    plan_root: Path
-    directives: dict[str, Directive] = field(default_factory=dict)
-    toc: list[TocEntry] = field(default_factory=list)
-    figure_count: int = 0
-    table_count: int = 0
-    bookmark_count: int = 0
-    used_directives: set[str] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
-    text_width: Emu = layout.TEXT_WIDTH
-    landscape: bool = False
-    images: ImageCache = field(default_factory=lambda: ImageCache(None))
-    """Rendered charts, cached by a hash of their data and style."""
-    fragments: Any = None
-    """The rendered-section cache (`fragments.FragmentCache`), which blocks may also use."""
-    # Set per section by `render_markdown`:
-    section_path: Path = Path()
-    section_number: str = ""
-    subheading_count: int = 0
-    source_lines: list[str] = field(default_factory=list)
-    source_first_line: int = 1
-
-    def where(self, needle: str, *, heading: bool = False) -> str:
-        """'file:line' of the source line containing `needle`, for error messages.
-
-        With `heading`, only lines that are Markdown headings of that text match, so an
-        earlier paragraph that mentions the same words is not blamed.
-        """
-        pattern = re.compile(r"^\s*#+\s*" + re.escape(needle) + r"\s*#*\s*$") if heading else None
-        for index, line in enumerate(self.source_lines):
-            found = pattern.match(line) if pattern else (needle and needle in line)
-            if found:
-                return f"{self.section_path}:{self.source_first_line + index}"
-        return f"{self.section_path}:{self.source_first_line}"
-
-    def next_bookmark(self) -> str:
-        """Return a fresh bookmark name for a heading."""
-        self.bookmark_count += 1
-        return f"_Toc{self.bookmark_count:06d}"
 
 
 @lru_cache(maxsize=1)
@@ -179,60 +114,6 @@ def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
             element.set(name, restore(value))
 
 
-def add_heading(ctx: RenderContext, text: str, level: int, *, in_toc: bool = True) -> Paragraph:
-    """Add a heading with a bookmark so the contents page can link to it."""
-    paragraph = add_paragraph(ctx.document, text, f"Heading {level}")
-    bookmark = ctx.next_bookmark()
-    add_bookmark(paragraph, bookmark, ctx.bookmark_count)
-    if in_toc and level <= 3:
-        ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
-    return paragraph
-
-
-def add_subheading(ctx: RenderContext, text: str) -> Paragraph:
-    """Add a level-2 heading, numbered within its section ('3.2 ...') when the section is numbered."""
-    if ctx.section_number:
-        ctx.subheading_count += 1
-        text = f"{ctx.section_number}.{ctx.subheading_count} {text}"
-    return add_heading(ctx, text, 2)
-
-
-def add_caption(ctx: RenderContext, kind: str, text: str) -> Paragraph:
-    """Add a numbered caption ('Figure 3: ...') with a SEQ field so Word can renumber it."""
-    if kind == "Figure":
-        ctx.figure_count += 1
-        number = ctx.figure_count
-    else:
-        ctx.table_count += 1
-        number = ctx.table_count
-    paragraph = add_paragraph(ctx.document, style="Caption")
-    keep_with_next(paragraph)
-    add_text_run(paragraph, f"{kind} ")
-    add_field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
-    add_text_run(paragraph, f": {text}")
-    return paragraph
-
-
-def _clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "")
-
-
-def _add_text(paragraph: Paragraph, text: str, *, bold: bool, italic: bool, code: bool) -> None:
-    for piece, is_placeholder in placeholder_text(text):
-        if not piece:
-            continue
-        run = add_text_run(paragraph, piece, bold=True if bold or is_placeholder else None, italic=italic or None)
-        if code:
-            run.font.name = "Courier New"
-        if is_placeholder:
-            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-
-def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
-    """Add plain text to a paragraph, highlighting any 'Data due' placeholders in it."""
-    _add_text(paragraph, text, bold=bold, italic=False, code=False)
-
-
 def render_inline(
     ctx: RenderContext,
     paragraph: Paragraph,
@@ -243,7 +124,7 @@ def render_inline(
     code: bool = False,
 ) -> None:
     """Write the element's text and inline children (bold, italic, links, code) into `paragraph`."""
-    _add_text(paragraph, _clean(element.text), bold=bold, italic=italic, code=code)
+    add_formatted_text(paragraph, clean_text(element.text), bold=bold, italic=italic, code=code)
     for child in element:
         tag = child.tag
         if tag in ("strong", "b"):
@@ -254,9 +135,9 @@ def render_inline(
             render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=True)
         elif tag == "a":
             href = child.get("href", "")
-            text = _clean("".join(child.itertext())) or href
+            text = clean_text("".join(child.itertext())) or href
             if href.startswith("#") or not href:
-                _add_text(paragraph, text, bold=bold, italic=italic, code=code)
+                add_formatted_text(paragraph, text, bold=bold, italic=italic, code=code)
             else:
                 add_hyperlink(paragraph, href, text)
         elif tag == "br":
@@ -267,12 +148,12 @@ def render_inline(
             )
         else:
             render_inline(ctx, paragraph, child, bold=bold, italic=italic, code=code)
-        _add_text(paragraph, _clean(child.tail), bold=bold, italic=italic, code=code)
+        add_formatted_text(paragraph, clean_text(child.tail), bold=bold, italic=italic, code=code)
 
 
 def _heading(ctx: RenderContext, element: ET.Element, state: dict[str, int]) -> None:
     level = int(element.tag[1])
-    text = _clean("".join(element.itertext())).strip()
+    text = clean_text("".join(element.itertext())).strip()
     if level == 1:
         raise SectionError(
             f"{ctx.where(text, heading=True)}: heading '# {text}': the section title comes from the front matter; "
@@ -292,46 +173,6 @@ def _heading(ctx: RenderContext, element: ET.Element, state: dict[str, int]) -> 
         add_subheading(ctx, text)
     else:
         add_heading(ctx, text, level)
-
-
-def _image(ctx: RenderContext, element: ET.Element) -> None:
-    src = element.get("src", "")
-    alt = _clean(element.get("alt")).strip()
-    where = ctx.where(src)
-    pure = PurePosixPath(src)
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
-        raise SectionError(f"{where}: image {src!r}: images must be files inside the plan directory, not URLs")
-    if pure.is_absolute() or ".." in pure.parts or src.startswith("\\"):
-        raise SectionError(
-            f"{where}: image {src!r}: image paths must be relative to the plan directory and stay inside it"
-        )
-    if not alt:
-        raise SectionError(f"{where}: image {src!r} has no alt text; write ![what the image shows]({src})")
-    path = (ctx.plan_root / pure).resolve()
-    if not path.is_relative_to(ctx.plan_root.resolve()):
-        raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
-    try:
-        found = path.is_file()
-    except OSError as exc:  # e.g. a name longer than the file system allows
-        raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
-    if not found:
-        raise SectionError(f"{where}: image {src!r} not found")
-    paragraph = add_paragraph(ctx.document)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    try:
-        shape = paragraph.add_run().add_picture(str(path))
-    except Exception as exc:  # python-docx raises several unrelated types for unreadable images
-        raise SectionError(f"{where}: image {src!r} could not be read as an image ({exc})") from exc
-    if shape.width > ctx.text_width:
-        ratio = ctx.text_width / shape.width
-        shape.width = Emu(int(shape.width * ratio))
-        shape.height = Emu(int(shape.height * ratio))
-    set_alt_text(shape, alt)
-    title = element.get("title")
-    if title:
-        add_caption(ctx, "Figure", _clean(title))
 
 
 def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = False) -> None:
@@ -373,7 +214,7 @@ def _table_caption(element: ET.Element) -> str | None:
     """The caption in a paragraph 'Table: ...' (pandoc's syntax), or None if it is not one."""
     if element.tag != "p":
         return None
-    text = _clean("".join(element.itertext())).strip()
+    text = clean_text("".join(element.itertext())).strip()
     caption = text[len("Table:") :].strip() if text.startswith("Table:") else ""
     return caption or None
 
@@ -393,7 +234,7 @@ def _table(ctx: RenderContext, element: ET.Element, caption: str | None = None) 
     rows = body.findall("tr") if body is not None else []
     if not header_cells:
         raise SectionError(f"{ctx.where('|')}: a table needs a header row")
-    table = start_table(ctx, [_clean("".join(c.itertext())).strip() for c in header_cells])
+    table = start_table(ctx, [clean_text("".join(c.itertext())).strip() for c in header_cells])
     aligns = [(cell.get("align") or cell.get("style") or "") for cell in header_cells]
     for row in rows:
         cells = row.findall("td")
@@ -425,10 +266,10 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
     if (
         len(children) == 1
         and children[0].tag == "img"
-        and not _clean(element.text).strip()
-        and not _clean(children[0].tail).strip()
+        and not clean_text(element.text).strip()
+        and not clean_text(children[0].tail).strip()
     ):
-        _image(ctx, children[0])
+        add_image(ctx, children[0])
         return
     paragraph = add_paragraph(ctx.document)
     render_inline(ctx, paragraph, element)
@@ -466,7 +307,7 @@ def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote
             _blocks(ctx, element, state, quote=True)
         elif tag == "pre":
             paragraph = add_paragraph(ctx.document)
-            _add_text(paragraph, "".join(element.itertext()).strip(), bold=False, italic=False, code=True)
+            add_formatted_text(paragraph, "".join(element.itertext()).strip(), bold=False, italic=False, code=True)
         elif tag == "hr":
             continue  # A thematic break has no meaning in the plan; headings structure it.
         else:

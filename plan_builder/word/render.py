@@ -21,7 +21,9 @@ from plan_builder.outputs.fragments import FragmentCache, render_with_cache
 from plan_builder.outputs.manifest import ChangeSummary
 from plan_builder.outputs.write import slug
 from plan_builder.word import document as doc_ops
-from plan_builder.word.markdown import Directive, RenderContext, add_heading, render_markdown
+from plan_builder.word.context import Directive, RenderContext
+from plan_builder.word.markdown import render_markdown
+from plan_builder.word.paragraphs import add_heading
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.watermark import add_watermark
 from plan_builder.word.xml import add_paragraph, add_text_run

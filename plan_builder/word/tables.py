@@ -30,7 +30,7 @@ from plan_builder.word.xml import (
 if TYPE_CHECKING:
     from docx.table import Table
 
-    from plan_builder.word.markdown import RenderContext
+    from plan_builder.word.context import RenderContext
 
 CHAR_WIDTH = Cm(0.215)  # average width of a bold 11 pt Arial character
 MIN_COLUMN_PADDING = Cm(0.45)  # cell margins plus a little air

@@ -1,0 +1,67 @@
+"""Pictures placed by section text: checked (inside the plan folder, alt text, a real image), then sized to fit."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Emu
+
+from plan_builder.errors import SectionError
+from plan_builder.word.paragraphs import add_caption, clean_text
+from plan_builder.word.xml import (
+    add_paragraph,
+    set_alt_text,
+)
+
+if TYPE_CHECKING:
+    from plan_builder.word.context import RenderContext
+
+    pass
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
+
+
+def add_image(ctx: RenderContext, element: ET.Element) -> None:
+    """Insert the picture an `<img>` element names, with its alt text and optional caption."""
+    src = element.get("src", "")
+    alt = clean_text(element.get("alt")).strip()
+    where = ctx.where(src)
+    pure = PurePosixPath(src)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        raise SectionError(f"{where}: image {src!r}: images must be files inside the plan directory, not URLs")
+    if pure.is_absolute() or ".." in pure.parts or src.startswith("\\"):
+        raise SectionError(
+            f"{where}: image {src!r}: image paths must be relative to the plan directory and stay inside it"
+        )
+    if not alt:
+        raise SectionError(f"{where}: image {src!r} has no alt text; write ![what the image shows]({src})")
+    path = (ctx.plan_root / pure).resolve()
+    if not path.is_relative_to(ctx.plan_root.resolve()):
+        raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
+    if not found:
+        raise SectionError(f"{where}: image {src!r} not found")
+    paragraph = add_paragraph(ctx.document)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    try:
+        shape = paragraph.add_run().add_picture(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for unreadable images
+        raise SectionError(f"{where}: image {src!r} could not be read as an image ({exc})") from exc
+    if shape.width > ctx.text_width:
+        ratio = ctx.text_width / shape.width
+        shape.width = Emu(int(shape.width * ratio))
+        shape.height = Emu(int(shape.height * ratio))
+    set_alt_text(shape, alt)
+    title = element.get("title")
+    if title:
+        add_caption(ctx, "Figure", clean_text(title))
