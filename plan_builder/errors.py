@@ -7,6 +7,8 @@ their message from it; they never print.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,3 +50,43 @@ class TemplateError(PlanBuilderError):
 
 class OutputError(PlanBuilderError):
     """The output document cannot be written."""
+
+
+class Problems:
+    """Problems gathered across files and stages, so that one run reports every one of them.
+
+    Stages keep going past a broken file (leaving out what it would have given) and add its
+    problems here; `raise_if_any` then raises them together: as the one error type they
+    share, or as `PlanBuilderError` when they differ. A message reported twice is kept once.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[PlanBuilderError] = []
+
+    def add(self, exc: PlanBuilderError) -> None:
+        """Record a problem (an exception carrying one or more messages)."""
+        self.errors.append(exc)
+
+    @contextmanager
+    def gather(self) -> Iterator[None]:
+        """Run a block, recording a `PlanBuilderError` it raises instead of letting it stop the stage."""
+        try:
+            yield
+        except PlanBuilderError as exc:
+            self.add(exc)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def messages(self) -> list[str]:
+        """Every message, in the order found, each once."""
+        return list(dict.fromkeys(p for exc in self.errors for p in exc.problems))
+
+    def raise_if_any(self) -> None:
+        """Raise every recorded problem at once, if there are any."""
+        if not self.errors:
+            return
+        kinds = {type(exc) for exc in self.errors}
+        kind = kinds.pop() if len(kinds) == 1 else PlanBuilderError
+        raise kind(*self.messages)

@@ -1,40 +1,41 @@
 """The build, stage by stage: load -> validate -> compute -> render -> write.
 
-Everything is gathered and rendered in memory first; the document is written
-only at the end, atomically, so a failure at any stage leaves earlier outputs
-as they were.
+`prepare` runs every stage but the last; `build` writes what it prepared, and `plan-builder
+check` audits it instead, so both see the same problems, each once. Stages keep going past a
+broken file and report every file's problems together. Everything is gathered and rendered
+in memory first; the documents are written only at the end, so a failure at any stage leaves
+earlier outputs as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
-
-if TYPE_CHECKING:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-from plan_builder.errors import ConfigError, OutputError, SectionError
+from plan_builder.checks.consistency import check_narrative
+from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
+from plan_builder.documents.models import document_models
+from plan_builder.errors import OutputError, Problems
 from plan_builder.figures.figure import Figure
 from plan_builder.figures.filters import FILTERS
-from plan_builder.figures.kpis import stated_mismatch
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text
-from plan_builder.figures.pending import PendingItem
+from plan_builder.figures.pending import check_outstanding
 from plan_builder.figures.performance import (
     PerformanceData,
     compute_performance,
     figure_namespace,
     load_performance_data,
 )
+from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
 from plan_builder.inputs.config import Plan, Status, load_plan
-from plan_builder.inputs.sections import Section, load_section
-from plan_builder.inputs.structure import Structure, check_order, load_structure
+from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
+from plan_builder.inputs.sections import Section
+from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.manifest import (
     ChangeSummary,
@@ -44,11 +45,13 @@ from plan_builder.outputs.manifest import (
     read_manifest,
     write_manifest,
 )
+from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
 from plan_builder.outputs.write import write_atomic
-from plan_builder.parts.performance_blocks import performance_directives
-from plan_builder.parts.structured import Directive, StructuredParts, load_structured
+from plan_builder.parts.loading import StructuredParts, load_structured
 from plan_builder.word.document import set_contents_pages
-from plan_builder.word.render import RenderedPlan, RenderedSection, appendix_file_name, document_stem, render_plan
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
 @dataclass
@@ -67,112 +70,12 @@ class BuildResult:
     changes: ChangeSummary | None = None
 
 
-def load_sections(plan: Plan, structure: Structure) -> list[Section]:
-    """Load every section and appendix listed in the manifest, in order."""
-    sections = []
-    problems: list[str] = []
-    for key, entries, is_appendix in (
-        ("sections", plan.manifest.sections, False),
-        ("appendices", plan.manifest.appendices, True),
-    ):
-        for index, entry in enumerate(entries):
-            try:
-                section = load_section(
-                    plan.path(entry.file),
-                    plan.display(entry.file),
-                    structure,
-                    is_appendix=is_appendix,
-                    separate_document=entry.separate_document,
-                    listed_at=f"{manifest_where(plan, (key, index))}: {key}[{index}]",
-                )
-            except SectionError as exc:
-                problems += exc.problems  # keep going: report every section's problems at once
-                continue
-            sections.append(section)
-    if problems:
-        raise SectionError(*problems)
-    return sections
-
-
-def manifest_where(plan: Plan, key: tuple[str | int, ...]) -> str:
-    """'plan.yaml:LINE' for a manifest key (with the plan folder, as every other path in messages)."""
-    return plan.source.where(key)
-
-
-def _entry_key(plan: Plan, section: Section) -> tuple[str | int, ...]:
-    for key, entries in (("sections", plan.manifest.sections), ("appendices", plan.manifest.appendices)):
-        for index, entry in enumerate(entries):
-            if plan.display(entry.file) == section.path:
-                return (key, index)
-    return ("sections",)
-
-
-def validate_structure(plan: Plan, structure: Structure, sections: list[Section]) -> list[str]:
-    """Check the sections against the YJB list; return warnings, raise on errors."""
-    report = check_order(structure, [s.heading_id for s in sections])
-    problems = []
-    for heading_id in report.out_of_order:
-        section = next(s for s in sections if s.heading_id == heading_id)
-        key = _entry_key(plan, section)
-        problems.append(
-            f"{manifest_where(plan, key)}: {key[0]}[{key[1]}]: {section.path} ('{section.title}') "
-            f"is out of YJB order for '{structure.name}'"
-        )
-    seen: dict[str, Path] = {}
-    for section in sections:
-        if section.heading_id in seen and section.heading_id != "local":
-            problems.append(
-                f"{section.path}:2: heading {section.heading_id!r} is already filled by {seen[section.heading_id]}"
-            )
-        seen[section.heading_id] = section.path
-    if problems:
-        raise SectionError(*problems)
-    where = manifest_where(plan, ("sections",))
-    missing = [f"{where}: sections: required YJB heading missing: '{h.title}' ({h.id})" for h in report.missing]
-    if missing and plan.manifest.status is Status.FINAL:
-        raise SectionError(*missing)
-    return missing
-
-
-def stated_filter(mismatches: list[tuple[Figure, float]]) -> Callable[[object, float], str]:
-    """The `stated` filter, which shows the computed figure and records a typed value that disagrees.
-
-    `{{ fte.latest.rate | stated(188) }}` renders the computed rate; if 188 differs from it beyond
-    its own rounding, the mismatch is recorded for a warning with the file and line.
-    """
-
-    def stated(value: object, typed: float) -> str:
-        if isinstance(value, Figure) and stated_mismatch(value, float(typed)):
-            mismatches.append((value, float(typed)))
-        return str(value)
-
-    return stated
-
-
-def where_stated(section: Section, typed: float) -> str:
-    """'file:line' of the `stated(...)` call that typed `typed`."""
-    for index, line in enumerate(section.body.splitlines()):
-        if "stated(" in line and f"{typed:g}" in line:
-            return f"{section.path}:{section.body_line + index}"
-    return f"{section.path}:{section.body_line}"
-
-
-def check_outstanding(plan: Plan, pending: list[PendingItem]) -> None:
-    """A final plan cannot be built while any data is pending; name every item."""
-    if pending and plan.manifest.status is Status.FINAL:
-        raise ConfigError(
-            *[
-                f"{item.where}: {item.what} is still pending ({item.placeholder}); "
-                "a final plan cannot be built until it arrives"
-                for item in pending
-            ]
-        )
-
-
 @dataclass
 class Inputs:
     """Everything read from the plan folder, validated."""
 
+    plan: Plan
+    structure: Structure
     sections: list[Section]
     structured: StructuredParts
     data: PerformanceData | None
@@ -189,88 +92,77 @@ class Computed:
     warnings: list[str]
 
 
-def load_inputs(plan: Plan) -> Inputs:
-    """Load and validate: structure, sections, structured YAML parts, performance data."""
+@dataclass
+class Prepared:
+    """A plan taken through every stage but writing: what `build` writes and `check` audits."""
+
+    inputs: Inputs
+    computed: Computed
+    document: RenderedPlan | None
+    """None when rendering failed (its problems are in the `Problems` that `prepare` was given)."""
+    record: dict[str, Any]
+    """The build manifest this build would write."""
+
+    @property
+    def plan(self) -> Plan:
+        """The plan being built."""
+        return self.inputs.plan
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning of every stage, each once, in stage order."""
+        stages = self.inputs.warnings + self.computed.warnings + (self.document.ctx.warnings if self.document else [])
+        return list(dict.fromkeys(stages))
+
+
+def load(plan_dir: Path, problems: Problems) -> Inputs:
+    """Load stage: plan.yaml, the section list, every section, structured part and data file.
+
+    plan.yaml and the section list must load for anything else to; after that, a broken file
+    is left out and its problems added to `problems`, so one run reports every file's.
+    """
+    plan = load_plan(plan_dir)
     structure = load_structure(
         plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
     )
-    sections = load_sections(plan, structure)
-    warnings = validate_structure(plan, structure, sections)
-    structured = load_structured(plan)
-    return Inputs(sections, structured, load_performance_data(plan), warnings + structured.warnings)
+    sections = load_sections(plan, structure, problems)
+    structured = load_structured(plan, problems)
+    data = load_performance_data(plan, problems)
+    return Inputs(plan, structure, sections, structured, data, list(structured.warnings))
 
 
-def compute(plan: Plan, inputs: Inputs) -> Computed:
-    """Compute every figure and merge the figures into the section text."""
+def validate(inputs: Inputs) -> list[str]:
+    """Validate stage: the sections against the YJB section list; return warnings, raise errors."""
+    return validate_structure(inputs.plan, inputs.structure, inputs.sections)
+
+
+def compute(inputs: Inputs, problems: Problems) -> Computed:
+    """Compute stage: every figure, then each section's text merged with them."""
+    plan = inputs.plan
     performance = compute_performance(plan, inputs.data) if inputs.data else PerformanceResult()
-    check_outstanding(plan, performance.pending)
+    with problems.gather():
+        check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
     warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
     mismatches: list[tuple[Figure, float]] = []
     env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
     context: dict[str, object] = dict(figure_namespace(performance))
     rendered = []
-    problems: list[str] = []
     for section in inputs.sections:
-        try:
+        with problems.gather():
             text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
-        except SectionError as exc:
-            problems += exc.problems  # keep going: every section's template errors at once
-            continue
-        warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
+            warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
+            rendered.append(RenderedSection(section, text))
         mismatches.clear()
-        rendered.append(RenderedSection(section, text))
-    if problems:
-        raise SectionError(*problems)
     glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
-        from plan_builder.parts.glossary import undefined_abbreviations
+        from plan_builder.parts.glossary.model import undefined_abbreviations
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
     return Computed(performance, rendered, env, warnings)
 
 
-def blocks(
-    plan: Plan, inputs: Inputs, computed: Computed
-) -> tuple[dict[str, Directive], dict[str, list[str]], dict[str, str]]:
-    """Block renderers by name, the blocks each YJB section gets automatically, and what each block draws on.
-
-    The digests (a hash of the data behind each block) let the fragment cache reuse a
-    rendered section only while the data its blocks show is unchanged.
-    """
-    directives: dict[str, Directive] = {}
-    automatic: dict[str, list[str]] = {}
-    digests: dict[str, str] = {}
-    context = (plan.manifest.as_of, plan.manifest.service.nation, plan.manifest.status)
-    if inputs.data is not None:
-        performance = computed.performance
-        performance_directive_set = performance_directives(performance)
-        directives.update(performance_directive_set)
-        automatic["performance"] = ["performance-summary", "chart", "kpi-table"]
-        digest = _digest(
-            context,
-            {k: f.to_json() for k, f in performance.figures.items()},
-            [repr(s) for s in performance.series.values()],
-            [repr(r) for r in performance.summary],
-            performance.pending,
-        )
-        digests.update(dict.fromkeys(performance_directive_set, digest))
-    for name, part in inputs.structured.parts.items():
-        digest = _digest(context, name, repr(part))
-        for block in inputs.structured.blocks_of.get(name, []):
-            digests[block] = digest
-    directives.update(inputs.structured.directives)
-    for heading, names in inputs.structured.automatic.items():
-        automatic.setdefault(heading, []).extend(names)
-    return directives, automatic, digests
-
-
-def _digest(*parts: Any) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
 def render(
-    plan: Plan,
     inputs: Inputs,
     computed: Computed,
     images: ImageCache,
@@ -278,20 +170,38 @@ def render(
     *,
     changes: ChangeSummary | None = None,
 ) -> RenderedPlan:
-    """Render the plan document (and separate appendices) in memory."""
-    directives, automatic, digests = blocks(plan, inputs, computed)
-    return render_plan(
-        plan,
-        computed.rendered,
-        computed.env,
-        directives,
-        automatic,
-        outstanding=computed.performance.pending,
-        changes=changes,
-        images=images,
-        fragments=fragments,
-        block_digests=digests,
+    """Render stage: the plan document (and separate appendices) in memory."""
+    performance = computed.performance if inputs.data is not None else None
+    models = document_models(inputs.plan, inputs.structured.parts, inputs.structured.broken, performance, changes)
+    return render_document(inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments)
+
+
+def prepare(
+    plan_dir: Path,
+    folder: Path,
+    images: ImageCache,
+    fragments: FragmentCache | None,
+    problems: Problems,
+) -> Prepared:
+    """Every stage but writing, for the output folder `folder`.
+
+    Problems are added to `problems` as each stage finds them, and the stages go on as far as
+    they can; only a plan.yaml or section list that cannot be read stops them (raised).
+    """
+    inputs = load(plan_dir, problems)
+    with problems.gather():
+        inputs.warnings += validate(inputs)
+    computed = compute(inputs, problems)
+    computed.warnings += check_narrative(
+        [(s.path, s.body_line, s.body) for s in inputs.sections], computed.performance.figures
     )
+    plan = inputs.plan
+    record = build_record(plan, computed, f"{document_stem(plan)}.docx")
+    document = None
+    with problems.gather():
+        changes = changes_since_other_version(plan, folder, record)
+        document = render(inputs, computed, images, fragments, changes=changes)
+    return Prepared(inputs, computed, document, record)
 
 
 def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
@@ -365,7 +275,7 @@ def write_outputs(
                     parts.append(part)
                 combined = Path(scratch) / "board-pack.pdf"
                 combine_pdfs(parts, combined)
-                write_atomic(folder / f"{stem}-board-pack.pdf", lambda handle: handle.write(combined.read_bytes()))
+                write_atomic(folder / board_pack_name(plan), lambda handle: handle.write(combined.read_bytes()))
     for path, (_, _, appendix) in zip(appendix_paths, rendered_plan.appendices, strict=True):
         write_atomic(path, appendix.save)
     write_atomic(target, document.save)
@@ -387,25 +297,26 @@ def build(
     `fragments` is a cache of rendered sections kept between builds (watch mode keeps one);
     `cache_dir` overrides where charts and rendered sections are cached (batches share one).
     """
-    plan = load_plan(plan_dir)
-    inputs = load_inputs(plan)
-    computed = compute(plan, inputs)
     folder = output_dir or plan_dir / "output"
-    record = build_record(plan, computed, f"{document_stem(plan)}.docx")
     cache_dir = cache_dir or cache_dir_for(folder)
     images = ImageCache(cache_dir)
     fragments = fragments if fragments is not None else FragmentCache(cache_dir / "fragments")
-    rendered_plan = render(
-        plan, inputs, computed, images, fragments, changes=changes_since_other_version(plan, folder, record)
-    )
+    problems = Problems()
+    prepared = prepare(plan_dir, folder, images, fragments, problems)
+    problems.raise_if_any()
+    plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
+    if rendered_plan is None:  # pragma: no cover - a failed render always records its problem
+        raise OutputError(f"{plan_dir}: the document could not be rendered")
     target, pdf_path, appendix_paths = write_outputs(
         plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
     )
     images.flush()  # caches are written only once the documents are
     fragments.flush()
     prune_cache(cache_dir)
-    warnings = inputs.warnings + computed.warnings + rendered_plan.ctx.warnings
-    changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
+    warnings = prepared.warnings
+    changes = record_build(
+        target, {**prepared.record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings}
+    )
     document = rendered_plan.document
     return BuildResult(
         path=target,

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from plan_builder.checks.audit import AuditReport, audit_document, contrast_ratio, rag_hue
 from plan_builder.errors import OutputError
 from plan_builder.figures.figure import Rag
-from plan_builder.parts.performance_blocks import RAG_COLOURS, rag_cell
-from plan_builder.parts.risks import BAND_COLOURS
+from plan_builder.parts.performance.render import RAG_COLOURS, rag_cell
+from plan_builder.parts.risks.render import BAND_COLOURS
 from plan_builder.word.context import RenderContext
 from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.tables import add_body_row, start_table

@@ -16,8 +16,9 @@ from docx.oxml.ns import qn
 
 from plan_builder.errors import ConfigError, SectionError
 from plan_builder.inputs.config import Plan, load_plan
-from plan_builder.parts.budget import Budget, budget_directives, load_budget, parse_money
-from plan_builder.word.context import RenderContext
+from plan_builder.parts.budget.model import Budget, load_budget, parse_money
+from plan_builder.parts.registry import bind_blocks, placed_by_tool
+from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import open_template
 from plan_builder.word.xml import is_header_row
 
@@ -381,10 +382,10 @@ def test_the_example_plan_budget_loads_without_warnings(plan):
 def render(budget: Budget, plan: Plan, *blocks: str) -> tuple[object, RenderContext]:
     document = open_template(REPO / "templates" / "plan-template.docx", Path("templates/plan-template.docx"))
     ctx = RenderContext(document=document, plan_root=REPO)
-    directives = budget_directives(budget, plan)
+    directives = bind_blocks({"budget": budget})
     for block in blocks:
         name, _, argument = block.partition(" ")
-        directives[name](ctx, argument, "sections/91-budget.md")
+        directives[name](ctx, BlockCall(argument, "sections/91-budget.md"))
     return document, ctx
 
 
@@ -500,8 +501,17 @@ def test_one_cost_centre_by_name_and_an_unknown_one(load, plan):
 
 
 def test_no_variance_block_without_variance_tables(load, plan):
-    assert set(budget_directives(load(SEED_002), plan)) == {"budget-table"}
-    assert set(budget_directives(load(SEED_003), plan)) == {"budget-table", "budget-variance"}
+    assert placed_by_tool({"budget": load(SEED_002)}) == {"budget": ["budget-table"]}
+    assert placed_by_tool({"budget": load(SEED_003)}) == {
+        "budget": ["budget-table"],
+        "resources-and-services": ["budget-variance"],
+    }
+    with pytest.raises(SectionError) as info:
+        render(load(SEED_002), plan, "budget-variance")
+    assert str(info.value) == (
+        "sections/91-budget.md: '::: budget-variance' shows budget variance tables, but this plan has no data "
+        "for it; add variance tables in the budget file (variance:)"
+    )
 
 
 def test_yaml_errors_and_a_missing_file_name_the_display_path(load, plan, tmp_path):

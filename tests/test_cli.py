@@ -147,7 +147,7 @@ def test_a_bug_keeps_its_traceback(make_plan, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug in plan-builder")
 
-    monkeypatch.setattr("plan_builder.pipeline.render_plan", broken)
+    monkeypatch.setattr("plan_builder.pipeline.render_document", broken)
 
     with pytest.raises(ZeroDivisionError, match="a bug in plan-builder"):
         main(["build"])

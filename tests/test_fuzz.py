@@ -61,7 +61,7 @@ from hypothesis import strategies as st
 
 from plan_builder.errors import ConfigError, DataError, PlanBuilderError, SectionError
 from plan_builder.figures.filters import FILTERS, number, pct
-from plan_builder.figures.kpis import compute_local, load_local_indicators
+from plan_builder.figures.local import compute_local, load_local_indicators
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text
 from plan_builder.figures.performance import (
@@ -74,7 +74,8 @@ from plan_builder.inputs.config import Plan, load_plan
 from plan_builder.inputs.data import load_dataset
 from plan_builder.inputs.sections import load_section
 from plan_builder.inputs.structure import Structure, load_structure
-from plan_builder.parts.structured import PARTS
+from plan_builder.parts.loading import LOADERS
+from plan_builder.parts.registry import bind_blocks
 from plan_builder.pipeline import build, stated_filter
 from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
@@ -779,14 +780,14 @@ def test_structured_loaders(scratch: Path, part: str, data: st.DataObject) -> No
     name = STRUCTURED_FILES[part]
     path = scratch / name
     path.write_bytes(data.draw(mutated_yaml((EXAMPLE_DATA / name).read_text(encoding="utf-8")), label=name))
-    module_name, loader_name, directives_name, _ = PARTS[part]
+    module_name, loader_name = LOADERS[part]
     module = import_module(module_name)
     display = Path("data") / name
 
     loaded = document_or_error(lambda: getattr(module, loader_name)(path, display, example_plan()), str(display))
 
     if loaded is not None:
-        getattr(module, directives_name)(loaded, example_plan())
+        assert bind_blocks({part: loaded})
 
 
 @fuzz(200)

@@ -14,14 +14,9 @@ import pytest
 from plan_builder.errors import ConfigError, SectionError
 from plan_builder.inputs.config import Plan, load_plan
 from plan_builder.inputs.sections import split_front_matter
-from plan_builder.parts.glossary import (
-    Glossary,
-    glossary_directives,
-    load_default_terms,
-    load_glossary,
-    undefined_abbreviations,
-)
-from plan_builder.word.context import RenderContext
+from plan_builder.parts.glossary.model import Glossary, load_default_terms, load_glossary, undefined_abbreviations
+from plan_builder.parts.registry import bind_blocks
+from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import open_template
 from plan_builder.word.xml import is_header_row
 
@@ -334,9 +329,7 @@ def test_defaults_alone_cover_the_example_sections(plan):
 def render(glossary: Glossary, plan: Plan, argument: str = ""):
     document = open_template(REPO_ROOT / "templates" / "plan-template.docx", Path("templates/plan-template.docx"))
     ctx = RenderContext(document=document, plan_root=REPO_ROOT)
-    directives = glossary_directives(glossary, plan)
-    assert set(directives) == {"glossary"}
-    directives["glossary"](ctx, argument, "sections/92-glossary.md:4")
+    bind_blocks({"glossary": glossary})["glossary"](ctx, BlockCall(argument, "sections/92-glossary.md:4"))
     return document
 
 

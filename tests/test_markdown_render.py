@@ -140,19 +140,31 @@ def test_heading_error_line_is_the_heading_even_if_its_text_appears_earlier(buil
 
 def test_unknown_block_directive(make_plan, run_cli):
     # The list of known blocks grows with each feature, so it is checked by pattern.
-    root = make_plan(child_first("Intro.\n\n::: risk-register\n"))
+    root = make_plan(child_first("Intro.\n\n::: risk-regster\n"))
 
     run = run_cli(["build"], cwd=root)
 
     match = re.fullmatch(
-        rf"error: {CHILD_FIRST}:6: unknown block '::: risk-register'; expected one of: ([a-z0-9, -]+)\n", run.err
+        rf"error: {CHILD_FIRST}:6: unknown block '::: risk-regster'; expected one of: ([a-z0-9, -]+)\n", run.err
     )
     assert match, run.err
     known = match[1].split(", ")
-    assert "signoff" in known
+    assert {"signoff", "risk-register"} <= set(known)
     assert known == sorted(known)
     assert (run.code, run.out) == (1, "")
     assert not (root / "output").exists()
+
+
+def test_block_without_its_data_says_what_to_add(make_plan, run_cli):
+    root = make_plan(child_first("Intro.\n\n::: risk-register\n"))
+
+    run = run_cli(["build"], cwd=root)
+
+    assert run.err == (
+        f"error: {CHILD_FIRST}:6: '::: risk-register' shows the risk register and heat map, but this plan has "
+        "no data for it; add a risk register file listed in plan.yaml under structured: risks\n"
+    )
+    assert run.code == 1
 
 
 # What the renderer writes.

@@ -8,7 +8,15 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from plan_builder.parts.charts import COLOURS, DPI, HEIGHT_INCHES, WIDTH_INCHES, _unbroken_runs, _wrap, render_chart
+from plan_builder.parts.performance.charts import (
+    COLOURS,
+    DPI,
+    HEIGHT_INCHES,
+    WIDTH_INCHES,
+    _unbroken_runs,
+    _wrap,
+    render_chart,
+)
 from plan_builder.word import raster
 from plan_builder.word.raster import Canvas, _dashes, nice_axis, tick_label
 
@@ -102,15 +110,15 @@ def test_chart_draws_with_only_pillows_own_font(example_series, monkeypatch):
 def example_series():
     from pathlib import Path
 
-    from plan_builder.inputs.config import load_plan
-    from plan_builder.pipeline import compute, load_inputs
+    from plan_builder.errors import Problems
+    from plan_builder.pipeline import compute, load
 
-    plan = load_plan(Path(__file__).resolve().parent.parent)
-    return compute(plan, load_inputs(plan)).performance.series["fte.rate"]
+    problems = Problems()
+    return compute(load(Path(__file__).resolve().parent.parent, problems), problems).performance.series["fte.rate"]
 
 
 def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
-    from plan_builder.parts.risks import _cell_labels
+    from plan_builder.parts.risks.render import _cell_labels
 
     canvas = Canvas(100, 100, DPI)
     room = 130  # pixels: about a heat-map cell at 200 dpi
@@ -127,7 +135,7 @@ def test_heat_map_cell_labels_fit_their_cell_or_say_how_many_more():
 
 def test_percentage_axis_stops_at_100():
     from plan_builder.figures.figure import Unit
-    from plan_builder.parts.charts import value_axis
+    from plan_builder.parts.performance.charts import value_axis
 
     assert value_axis(Unit.PERCENT, [92.6, 99.0]) == (100.0, 20.0)
     assert value_axis(Unit.PERCENT, [29.8]) == pytest.approx((40, 10))
@@ -136,7 +144,7 @@ def test_percentage_axis_stops_at_100():
 
 def test_chart_cache_key_depends_on_the_order_of_the_lines(example_series):
     from plan_builder.outputs.cache import ImageCache
-    from plan_builder.parts.charts import chart_png
+    from plan_builder.parts.performance.charts import chart_png
 
     keys = []
 

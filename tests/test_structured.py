@@ -11,10 +11,11 @@ from docx.oxml.ns import qn
 
 from plan_builder.errors import ConfigError
 from plan_builder.inputs.config import load_plan
-from plan_builder.parts.actions import load_actions
-from plan_builder.parts.risks import heat_map_alt_text, load_risks
-from plan_builder.parts.staffing import load_staffing
-from plan_builder.parts.standards import load_standards
+from plan_builder.parts.actions.model import load_actions
+from plan_builder.parts.risks.model import load_risks
+from plan_builder.parts.risks.render import heat_map_alt_text
+from plan_builder.parts.staffing.model import load_staffing
+from plan_builder.parts.standards.model import load_standards
 from plan_builder.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plan_builder.errors import PlanBuilderError
-from plan_builder.inputs.config import Plan, Status, load_plan
-from plan_builder.outputs.cache import ImageCache
+from plan_builder.errors import PlanBuilderError, Problems
+from plan_builder.inputs.config import Plan, Status
+from plan_builder.outputs.cache import ImageCache, cache_dir_for
 from plan_builder.outputs.fragments import FragmentCache
 
 SMALL_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
@@ -37,10 +37,6 @@ class CheckReport:
     def failed(self, strict: bool) -> bool:
         """True if the check should exit 1."""
         return bool(self.errors or (strict and self.warnings))
-
-
-def _collect(report: CheckReport, exc: PlanBuilderError) -> None:
-    report.errors.extend(exc.problems)
 
 
 def check_completeness(plan: Plan, sections: list, structure: object) -> list[str]:
@@ -94,60 +90,40 @@ def check_disclosure(document_path: Path, threshold: int) -> list[str]:
 
 
 def run_checks(plan_dir: Path) -> CheckReport:
-    """Run every check on the plan in `plan_dir` and return the report."""
+    """Run every check on the plan in `plan_dir` and return the report.
+
+    The plan goes through exactly the stages `build` runs (`pipeline.prepare`), which report
+    each problem once; then come the checks only `check` makes: YJB completeness, and on the
+    document it would write (built in a temporary folder), the accessibility audit and, for a
+    final plan, disclosure control.
+    """
     from plan_builder import pipeline
-    from plan_builder.inputs.structure import load_structure
 
     report = CheckReport()
+    problems = Problems()
+    cache_dir = cache_dir_for(plan_dir / "output")
     try:
-        plan = load_plan(plan_dir)
+        # Read-only use of the caches: check never writes into the output folder.
+        images, fragments = ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
+        prepared = pipeline.prepare(plan_dir, plan_dir / "output", images, fragments, problems)
     except PlanBuilderError as exc:
-        _collect(report, exc)
+        report.errors += exc.problems
         return report
-    try:
-        structure = load_structure(
-            plan.manifest.structure, plan.manifest.period, where=pipeline.manifest_where(plan, ("structure",))
-        )
-        sections = pipeline.load_sections(plan, structure)
-        report.warnings += pipeline.validate_structure(plan, structure, sections)
-        report.warnings += check_completeness(plan, sections, structure)
-        report.notes.append(f"{len(sections)} sections")
-    except PlanBuilderError as exc:
-        _collect(report, exc)
+    report.errors += problems.messages
+    inputs = prepared.inputs
+    report.warnings += prepared.warnings
+    report.warnings += check_completeness(prepared.plan, inputs.sections, inputs.structure)
+    report.notes += [f"{len(inputs.sections)} sections", f"{len(prepared.computed.performance.figures)} figures"]
+    report.notes.append("narrative consistency")
+    if prepared.document is None:
         return report
-    try:
-        inputs = pipeline.load_inputs(plan)
-        computed = pipeline.compute(plan, inputs)
-    except PlanBuilderError as exc:
-        _collect(report, exc)
-        return report
-    report.warnings += inputs.warnings + computed.warnings
-    report.notes.append(f"{len(computed.performance.figures)} figures")
-    try:
-        from plan_builder.checks.consistency import check_narrative
-
-        raw = [(s.path, s.body_line, s.body) for s in inputs.sections]
-        report.warnings += check_narrative(raw, computed.performance.figures)
-        report.notes.append("narrative consistency")
-    except ImportError:  # pragma: no cover - optional during development
-        pass
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
-        try:
-            cache_dir = pipeline.cache_dir_for(plan_dir / "output")
-            # Read-only use of the caches: check never writes into the output folder.
-            rendered_plan = pipeline.render(
-                plan, inputs, computed, ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
-            )
-        except PlanBuilderError as exc:
-            _collect(report, exc)
-            return report
-        report.warnings += rendered_plan.ctx.warnings
         built = Path(scratch) / "plan.docx"
-        rendered_plan.document.save(str(built))
+        prepared.document.document.save(str(built))
         _audit(report, built)
-        if plan.manifest.status is Status.FINAL:
-            report.warnings += check_disclosure(built, plan.manifest.disclosure_threshold)
-            report.notes.append(f"disclosure (counts under {plan.manifest.disclosure_threshold})")
+        if prepared.plan.manifest.status is Status.FINAL:
+            report.warnings += check_disclosure(built, prepared.plan.manifest.disclosure_threshold)
+            report.notes.append(f"disclosure (counts under {prepared.plan.manifest.disclosure_threshold})")
     return report
 
 

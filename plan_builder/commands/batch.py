@@ -83,10 +83,10 @@ def warm_up() -> None:
     import importlib
 
     import plan_builder.pipeline  # noqa: F401
-    from plan_builder.parts.structured import PARTS
+    from plan_builder.parts.loading import LOADERS
     from plan_builder.word.markdown import parse_markdown
 
-    for module, *_ in PARTS.values():
+    for module, _ in LOADERS.values():
         importlib.import_module(module)
     for module in ("docxtpl", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont", "plan_builder.word.raster"):
         importlib.import_module(module)

@@ -113,6 +113,8 @@ class PerformanceResult:
     summary: list[SummaryRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pending: list[PendingItem] = field(default_factory=list)
+    broken: list[PendingItem] = field(default_factory=list)
+    """Datasets that could not be read (their problems are reported by the load stage)."""
 
     def pending_for(self, figure_id: str) -> PendingItem | None:
         """The pending item a figure waits for (its own id, or its dataset), if any."""

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from plan_builder.errors import ConfigError
+from plan_builder.inputs.config import Plan, Status
+
 # Private-use characters mark a placeholder in rendered text so the Word writer can highlight it.
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -26,11 +29,13 @@ class PendingItem:
     due: str
     where: str
     """'plan.yaml:34', where it is marked pending."""
+    shown: str = ""
+    """What to show instead of the 'Data due' text (a dataset that could not be read)."""
 
     @property
     def placeholder(self) -> str:
         """The text shown wherever a figure depends on it."""
-        return f"Data due: {self.source}, {self.due}"
+        return self.shown or f"Data due: {self.source}, {self.due}"
 
 
 class PendingValue:
@@ -88,3 +93,15 @@ def placeholder_text(text: str) -> list[tuple[str, bool]]:
     if rest:
         pieces.append((rest, False))
     return pieces
+
+
+def check_outstanding(plan: Plan, pending: list[PendingItem]) -> None:
+    """A final plan cannot be built while any data is pending; name every item."""
+    if pending and plan.manifest.status is Status.FINAL:
+        raise ConfigError(
+            *[
+                f"{item.where}: {item.what} is still pending ({item.placeholder}); "
+                "a final plan cannot be built until it arrives"
+                for item in pending
+            ]
+        )

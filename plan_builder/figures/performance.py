@@ -9,15 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from plan_builder.figures.kpis import (
-    LocalIndicator,
-    check_stated,
-    compute_local,
-    kpi_indicator,
-    kpi_rows,
-    load_kpi_definitions,
-    load_local_indicators,
-)
+from plan_builder.errors import DataError, PlanBuilderError, Problems
+from plan_builder.figures.kpis import kpi_indicator, kpi_rows, load_kpi_definitions
+from plan_builder.figures.local import LocalIndicator, compute_local, load_local_indicators
 from plan_builder.figures.metrics import (
     CUSTODY,
     DATASET_PREFIXES,
@@ -30,6 +24,7 @@ from plan_builder.figures.metrics import (
 )
 from plan_builder.figures.narrative import namespace
 from plan_builder.figures.pending import PendingItem, PendingValue
+from plan_builder.figures.stated import check_stated
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.data import Dataset, load_dataset
 from plan_builder.inputs.yamlio import YamlDocument
@@ -43,18 +38,38 @@ class PerformanceData:
     local: list[LocalIndicator]
     local_doc: YamlDocument | None
     pending: list[PendingItem] = field(default_factory=list)
+    broken: list[PendingItem] = field(default_factory=list)
+    """Datasets that could not be read: their figures stand in as placeholders, so that section
+    text using them reports no errors of its own while the data errors are reported."""
 
 
-def load_performance_data(plan: Plan) -> PerformanceData | None:
-    """Read every dataset named in `performance.datasets`, and the local indicators."""
+def load_performance_data(plan: Plan, problems: Problems | None = None) -> PerformanceData | None:
+    """Read every dataset named in `performance.datasets`, and the local indicators.
+
+    A dataset that cannot be read is left out and its problems recorded in `problems`, so
+    that every data file's problems are reported in one run. Without `problems`, they are
+    raised together at the end.
+    """
     config = plan.manifest.performance
     if config is None:
         return None
-    datasets = {
-        name: load_dataset(name, plan.path(source.file), plan.display(source.file), source.sheet)
-        for name, source in config.datasets.items()
-        if source.pending is None and source.file is not None
-    }
+    if problems is None:
+        problems = Problems()
+        data = load_performance_data(plan, problems)
+        problems.raise_if_any()
+        return data
+    datasets: dict[str, Dataset] = {}
+    broken: list[PendingItem] = []
+    for name, source in config.datasets.items():
+        if source.pending is not None or source.file is None:
+            continue
+        display = plan.display(source.file)
+        try:
+            datasets[name] = load_dataset(name, plan.path(source.file), display, source.sheet)
+        except DataError as exc:
+            problems.add(exc)
+            where = plan.source.where(("performance", "datasets", name))
+            broken.append(PendingItem(name, str(display), "", where, shown=f"Not available: {display} has errors"))
     pending = [
         PendingItem(
             name, source.pending.source, source.pending.due, plan.source.where(("performance", "datasets", name))
@@ -69,10 +84,13 @@ def load_performance_data(plan: Plan) -> PerformanceData | None:
     local: list[LocalIndicator] = []
     local_doc = None
     if config.local_indicators:
-        local, local_doc = load_local_indicators(
-            plan.path(config.local_indicators), plan.display(config.local_indicators)
-        )
-    return PerformanceData(datasets=datasets, local=local, local_doc=local_doc, pending=pending)
+        try:
+            local, local_doc = load_local_indicators(
+                plan.path(config.local_indicators), plan.display(config.local_indicators)
+            )
+        except PlanBuilderError as exc:
+            problems.add(exc)
+    return PerformanceData(datasets, local, local_doc, pending, broken)
 
 
 def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
@@ -80,7 +98,7 @@ def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
     config = plan.manifest.performance
     if config is None:
         raise ValueError("compute_performance needs a plan with a 'performance' section")
-    result = PerformanceResult(pending=list(data.pending))
+    result = PerformanceResult(pending=list(data.pending), broken=list(data.broken))
     sets = data.datasets
     if "fte" in sets:
         compute_indicator(
@@ -131,6 +149,7 @@ def figure_namespace(result: PerformanceResult) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     items: list[tuple[str, Any]] = [*result.figures.items(), *result.periods.items()]
     items += [(item.what, PendingValue(item)) for item in result.pending if "." in item.what]
+    whole = [item for item in [*result.pending, *result.broken] if "." not in item.what]
     for ident, value in items:
         node = tree
         *parents, leaf = ident.split(".")
@@ -138,7 +157,6 @@ def figure_namespace(result: PerformanceResult) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[leaf] = value
     spaces: dict[str, Any] = {key: namespace(key, value) for key, value in tree.items()}
-    for item in result.pending:
-        if "." not in item.what:
-            spaces[DATASET_PREFIXES.get(item.what, item.what)] = PendingValue(item)
+    for item in whole:
+        spaces[DATASET_PREFIXES.get(item.what, item.what)] = PendingValue(item)
     return spaces

@@ -21,7 +21,19 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 
-Directive = Callable[["RenderContext", str, str], None]
+@dataclass(frozen=True)
+class BlockCall:
+    """How a block was asked for: its argument, where (for messages), and whether the tool placed it."""
+
+    argument: str = ""
+    where: str = ""
+    """'sections/09-performance.md:14' for a block an author placed; the section's file for one the tool placed."""
+    by_tool: bool = False
+    """True when plan-builder placed the block itself (the author did not write `::: name`)."""
+
+
+Directive = Callable[["RenderContext", BlockCall], None]
+"""A block bound to its data, as the Markdown walk calls it."""
 
 
 @dataclass
@@ -44,7 +56,6 @@ class RenderContext:
     figure_count: int = 0
     table_count: int = 0
     bookmark_count: int = 0
-    used_directives: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     text_width: Emu = layout.TEXT_WIDTH
     landscape: bool = False
@@ -52,6 +63,8 @@ class RenderContext:
     """Rendered charts, cached by a hash of their data and style."""
     fragments: Any = None
     """The rendered-section cache (`fragments.FragmentCache`), which blocks may also use."""
+    env: Any = None
+    """The sandboxed Jinja environment, for blocks that render a docxtpl template (sign-off)."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""

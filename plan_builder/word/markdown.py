@@ -21,7 +21,7 @@ from docx.shared import Cm
 
 from plan_builder.errors import SectionError
 from plan_builder.inputs.yamlio import NOT_IN_WORD
-from plan_builder.word.context import RenderContext
+from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.images import add_image
 from plan_builder.word.paragraphs import add_caption, add_formatted_text, add_heading, add_subheading, clean_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
@@ -260,8 +260,7 @@ def _paragraph(ctx: RenderContext, element: ET.Element) -> None:
         if handler is None:
             known = ", ".join(sorted(ctx.directives)) or "none"
             raise SectionError(f"{ctx.where(':::')}: unknown block '::: {name}'; expected one of: {known}")
-        ctx.used_directives.add(name)
-        handler(ctx, argument, ctx.where(":::"))
+        handler(ctx, BlockCall(argument, ctx.where(":::")))
         return
     if (
         len(children) == 1

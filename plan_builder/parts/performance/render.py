@@ -16,8 +16,8 @@ from plan_builder import palette
 from plan_builder.errors import SectionError
 from plan_builder.figures.figure import Figure, Rag, format_figure
 from plan_builder.figures.pending import PendingItem, PendingValue
-from plan_builder.parts.charts import chart_alt_text, chart_png
-from plan_builder.word.context import RenderContext
+from plan_builder.parts.performance.charts import chart_alt_text, chart_png
+from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
 from plan_builder.word.paragraphs import add_caption, add_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
@@ -204,45 +204,45 @@ def cached_block(ctx: RenderContext, kind: str, data: object, render: Callable[[
     )
 
 
-def performance_directives(result: PerformanceResult) -> dict[str, Callable[[RenderContext, str, str], None]]:
-    """Block renderers for section text: `::: performance-summary`, `::: chart ID`, `::: kpi-table`."""
+def render_summary(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
+    """`::: performance-summary`: national then local indicators on a landscape page."""
+    national = [r for r in result.summary if not r.latest.id.startswith(("kpi.", "local."))]
+    local = [r for r in result.summary if r.latest.id.startswith("local.")]
 
-    def summary(ctx: RenderContext, argument: str, where: str) -> None:
-        national = [r for r in result.summary if not r.latest.id.startswith(("kpi.", "local."))]
-        local = [r for r in result.summary if r.latest.id.startswith("local.")]
+    def draw() -> None:
+        begin_landscape(ctx)
+        summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
+        end_landscape(ctx)
 
-        def draw() -> None:
-            begin_landscape(ctx)
-            summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
-            end_landscape(ctx)
+    cached_block(ctx, "performance-summary", (national, local, result.pending), draw)
 
-        cached_block(ctx, "performance-summary", (national, local, result.pending), draw)
 
-    def chart(ctx: RenderContext, argument: str, where: str) -> None:
-        ids = argument.split() or list(DEFAULT_CHARTS)
-        for series_id in ids:
-            item = result.pending_for(series_id)
-            if item is not None:
-                pending_paragraph(ctx, item, f"The chart of {series_id.replace('.', ' ').replace('_', ' ')} is")
-                continue
-            if series_id not in result.series:
-                known = ", ".join(result.series) or "none (no performance data)"
-                raise SectionError(f"{where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
-            series = result.series[series_id]
-            cached_block(ctx, "chart", series, lambda series=series: chart_block(ctx, series))
+def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
+    """`::: chart ID [ID...]`: trend charts, each with its caption, alt text and data table."""
+    ids = call.argument.split() or list(DEFAULT_CHARTS)
+    for series_id in ids:
+        item = result.pending_for(series_id)
+        if item is not None:
+            pending_paragraph(ctx, item, f"The chart of {series_id.replace('.', ' ').replace('_', ' ')} is")
+            continue
+        if series_id not in result.series:
+            known = ", ".join(result.series) or "none (no performance data)"
+            raise SectionError(f"{call.where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
+        series = result.series[series_id]
+        cached_block(ctx, "chart", series, lambda series=series: chart_block(ctx, series))
 
-    def kpis(ctx: RenderContext, argument: str, where: str) -> None:
-        item = result.pending_for("kpi.")
-        if item is not None and not any(ident.startswith("kpi.") for ident in result.figures):
-            pending_paragraph(ctx, item, "The KPI table is")
-            return
 
-        def draw() -> None:
-            begin_landscape(ctx)
-            kpi_table(ctx, result)
-            end_landscape(ctx)
+def render_kpis(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
+    """`::: kpi-table`: the ten KPIs on a landscape page, or the 'Data due' placeholder."""
+    item = result.pending_for("kpi.")
+    if item is not None and not any(ident.startswith("kpi.") for ident in result.figures):
+        pending_paragraph(ctx, item, "The KPI table is")
+        return
 
-        kpi_figures = {k: f for k, f in result.figures.items() if k.startswith("kpi.")}
-        cached_block(ctx, "kpi-table", kpi_figures, draw)
+    def draw() -> None:
+        begin_landscape(ctx)
+        kpi_table(ctx, result)
+        end_landscape(ctx)
 
-    return {"performance-summary": summary, "chart": chart, "kpi-table": kpis}
+    kpi_figures = {k: f for k, f in result.figures.items() if k.startswith("kpi.")}
+    cached_block(ctx, "kpi-table", kpi_figures, draw)

@@ -7,14 +7,15 @@ plain grid. Seven columns (with the previous year) turn the page to landscape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from docx.shared import Cm
 
+from plan_builder.errors import SectionError
 from plan_builder.figures.formatting import long_date, money
-from plan_builder.word.context import RenderContext
+from plan_builder.parts.budget.model import Amounts, Budget, VarianceTable, pence_places
+from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
 from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.tables import add_body_row, fit_columns, start_table, table_texts
@@ -22,13 +23,6 @@ from plan_builder.word.xml import add_paragraph, add_text_run, align
 
 if TYPE_CHECKING:
     from docx.table import Table
-
-    from plan_builder.parts.budget import Amounts, Budget, VarianceTable
-
-
-def pence_places(amounts: Sequence[Decimal | None]) -> int:
-    """Show pence only when some amount has them, so whole-pound tables stay uncluttered."""
-    return 2 if any(a is not None and a != a.to_integral_value() for a in amounts) else 0
 
 
 def _signed(amount: Decimal, places: int) -> str:
@@ -63,8 +57,8 @@ def _note(ctx: RenderContext, text: str) -> None:
     add_paragraph(ctx.document, text)
 
 
-def render_contributions(ctx: RenderContext, budget: Budget) -> None:
-    """The YJB contributions table, the funding outside it and the total service budget."""
+def render_contributions(ctx: RenderContext, budget: Budget, call: BlockCall) -> None:
+    """`::: budget-table`: the YJB contributions table, the funding outside it and the total service budget."""
     previous = budget.previous_year is not None
     wide = previous  # seven columns do not fit portrait
     if wide:
@@ -121,7 +115,7 @@ def render_contributions(ctx: RenderContext, budget: Budget) -> None:
         end_landscape(ctx)
 
 
-def render_variance(ctx: RenderContext, table_data: VarianceTable) -> None:
+def _variance_table(ctx: RenderContext, table_data: VarianceTable) -> None:
     """Category | Actual to date | Full-year budget | Forecast | Variance, with a Total row."""
     every = [a for r in [*table_data.lines, table_data.total] for a in (r.actual_to_date, r.budget, r.forecast)]
     places = pence_places(every)
@@ -153,8 +147,19 @@ VARIANCE_NOTE = (
 )
 
 
-def render_variance_tables(ctx: RenderContext, tables: Sequence[VarianceTable]) -> None:
-    """One variance table per cost centre, then the note on how to read a variance."""
+def render_variance(ctx: RenderContext, budget: Budget, call: BlockCall) -> None:
+    """`::: budget-variance [cost centre]`: one variance table per cost centre, then how to read a variance.
+
+    With no argument every cost centre is drawn; with one, only that cost centre (matched
+    without regard to case).
+    """
+    argument = call.argument
+    tables = [t for t in budget.variance if not argument or t.name.lower() == argument.lower()]
+    if not tables:
+        known = ", ".join(t.name for t in budget.variance)
+        raise SectionError(
+            f"{call.where}: '::: budget-variance {argument}': unknown cost centre; expected one of: {known}"
+        )
     for table in tables:
-        render_variance(ctx, table)
+        _variance_table(ctx, table)
     _note(ctx, VARIANCE_NOTE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,14 +21,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 
-from plan_builder.errors import ConfigError, SectionError
+from plan_builder.errors import ConfigError
 from plan_builder.figures.formatting import money
 from plan_builder.inputs.config import PERIOD_PATTERN, Plan
 from plan_builder.inputs.schema import StrictModel, field_path
 from plan_builder.inputs.yamlio import Key, YamlDocument, parse_yaml
-from plan_builder.parts.budget_blocks import pence_places, render_contributions, render_variance_tables
-from plan_builder.parts.structured import Directive
-from plan_builder.word.context import RenderContext
 
 # The YJB template's rows, in its order; Welsh Government only for services in Wales.
 AGENCIES: dict[str, str] = {
@@ -438,6 +436,11 @@ def load_budget(path: Path, display: Path, plan: Plan) -> Budget:
     return budget
 
 
+def pence_places(amounts: Sequence[Decimal | None]) -> int:
+    """Show pence only when some amount has them, so whole-pound tables stay uncluttered."""
+    return 2 if any(a is not None and a != a.to_integral_value() for a in amounts) else 0
+
+
 def _mismatch(what: str, stated: Decimal | None, computed: Decimal) -> str:
     places = pence_places([stated, computed])
     return (
@@ -462,30 +465,3 @@ def _variance(doc: YamlDocument, parsed: BudgetFile, year: str, warnings: list[s
             warnings.append(_located(doc, loc, _mismatch("net budget", centre.stated_budget, total.budget)))
         tables.append(VarianceTable(centre.cost_centre, centre.code, centre.year or year, centre.as_at, rows, total))
     return tables
-
-
-def budget_directives(budget: Budget, plan: Plan) -> dict[str, Directive]:
-    """Block renderers: `::: budget-table`, and `::: budget-variance [cost centre]` when the file has variance tables.
-
-    `budget-variance` with no argument draws every cost centre; with one, only that
-    cost centre (matched without regard to case).
-    """
-
-    def contributions(ctx: RenderContext, argument: str, where: str) -> None:
-        if argument:
-            raise SectionError(f"{where}: '::: budget-table' takes no argument; got {argument!r}")
-        render_contributions(ctx, budget)
-
-    def variance(ctx: RenderContext, argument: str, where: str) -> None:
-        tables = [t for t in budget.variance if not argument or t.name.lower() == argument.lower()]
-        if not tables:
-            known = ", ".join(t.name for t in budget.variance)
-            raise SectionError(
-                f"{where}: '::: budget-variance {argument}': unknown cost centre; expected one of: {known}"
-            )
-        render_variance_tables(ctx, tables)
-
-    directives: dict[str, Directive] = {"budget-table": contributions}
-    if budget.variance:
-        directives["budget-variance"] = variance
-    return directives

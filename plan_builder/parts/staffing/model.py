@@ -14,15 +14,9 @@ from pathlib import Path
 from pydantic import Field
 
 from plan_builder.errors import ConfigError
-from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import load_yaml
-from plan_builder.parts.structured import Directive
-from plan_builder.word.context import RenderContext
-from plan_builder.word.paragraphs import add_caption
-from plan_builder.word.tables import add_body_row, fit_columns, start_table
-from plan_builder.word.xml import add_text_run, align
 
 ROLES = {
     "strategic-managers": "Strategic managers",
@@ -108,41 +102,3 @@ def load_staffing(path: Path, display: Path, plan: Plan) -> Staffing:
         by_sex[item.role][item.sex] += item.count
         by_ethnicity[item.role][item.ethnicity] += item.count
     return Staffing(data.as_at, roles, data.sexes, data.ethnicities, by_sex, by_ethnicity)
-
-
-def _table(
-    ctx: RenderContext, staffing: Staffing, title: str, columns: list[str], counts: dict[str, dict[str, int]]
-) -> None:
-    add_caption(ctx, "Table", title)
-    table = start_table(ctx, ["Role", *columns, "Total"])
-    rows = [(ROLES[r], [counts[r][c] for c in columns]) for r in staffing.roles]
-    rows.append(("Total", [sum(counts[r][c] for r in staffing.roles) for c in columns]))
-    for label, values in rows:
-        cells = add_body_row(table)
-        add_text_run(cells[0].paragraphs[0], label, bold=label == "Total")
-        for cell, value in zip(cells[1:], [*values, sum(values)], strict=True):
-            add_text_run(cell.paragraphs[0], str(value), bold=label == "Total")
-            align(cell.paragraphs[0], "right")
-    fit_columns(ctx, table, [26, *[max(9, min(len(c), 16)) for c in columns], 8])
-
-
-def render_staffing(ctx: RenderContext, staffing: Staffing) -> None:
-    """Two tables with single-level headers: by sex, and by ethnicity."""
-    when = long_date(staffing.as_at)
-    _table(ctx, staffing, f"Staff and volunteers by role and sex at {when}", staffing.sexes, staffing.by_sex)
-    _table(
-        ctx,
-        staffing,
-        f"Staff and volunteers by role and ethnicity at {when}",
-        staffing.ethnicities,
-        staffing.by_ethnicity,
-    )
-
-
-def staffing_directives(staffing: Staffing, plan: Plan) -> dict[str, Directive]:
-    """Block renderers: `::: staffing`."""
-
-    def block(ctx: RenderContext, argument: str, where: str) -> None:
-        render_staffing(ctx, staffing)
-
-    return {"staffing": block}

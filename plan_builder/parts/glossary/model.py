@@ -24,15 +24,10 @@ from pathlib import Path
 
 from pydantic import Field
 
-from plan_builder.errors import ConfigError, SectionError, SourceLocation
+from plan_builder.errors import ConfigError, SourceLocation
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, parse_yaml
-from plan_builder.parts.structured import Directive
-from plan_builder.word.context import RenderContext
-from plan_builder.word.paragraphs import add_caption
-from plan_builder.word.tables import add_body_row, fit_columns, start_table
-from plan_builder.word.xml import add_text_run, keep_row_together
 
 DEFAULTS_DISPLAY = Path("plan_builder/defaults/glossary.yaml")
 CAPTION = "Common youth justice terms"
@@ -254,30 +249,3 @@ def undefined_abbreviations(glossary: Glossary, texts: Iterable[tuple[Path, int,
             line = first_line + text.count("\n", 0, match.start())
             warnings.append(f"{path}:{line}: abbreviation {token!r} is used but not in the glossary ({hint})")
     return warnings
-
-
-def render_glossary(ctx: RenderContext, glossary: Glossary) -> None:
-    """Add the captioned two-column table 'Term | Meaning', one row per entry, terms in bold."""
-    add_caption(ctx, "Table", CAPTION)
-    table = start_table(ctx, ["Term", "Meaning"])
-    for entry in glossary.entries:
-        term, meaning = add_body_row(table)
-        add_text_run(term.paragraphs[0], entry.term, bold=True)
-        add_text_run(meaning.paragraphs[0], entry.definition)
-        keep_row_together(table.rows[-1])
-    # Terms wrap well at word breaks, so one long local name should not squeeze the meanings:
-    # the term column gets at most the room of 25 characters (about 30% of the width).
-    longest_term = max(len(entry.term) for entry in glossary.entries)
-    longest_definition = max(len(entry.definition) for entry in glossary.entries)
-    fit_columns(ctx, table, [min(longest_term, 25), longest_definition])
-
-
-def glossary_directives(glossary: Glossary, plan: Plan) -> dict[str, Directive]:
-    """Block renderers: `::: glossary`."""
-
-    def block(ctx: RenderContext, argument: str, where: str) -> None:
-        if argument:
-            raise SectionError(f"{where}: '::: glossary' takes no argument; got {argument!r}")
-        render_glossary(ctx, glossary)
-
-    return {"glossary": block}

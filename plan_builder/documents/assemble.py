@@ -1,0 +1,227 @@
+"""Render stage: assemble a Word document from the plan's merged sections and its blocks.
+
+This is where everything meets: the template is opened, the cover rendered, the contents
+page reserved, the front pages placed, each section written with the blocks its author
+placed (and those plan-builder places itself), and the contents filled in last. Sections
+come from the fragment cache when nothing they show has changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from plan_builder.documents.plan import cover_fields, footer_text, keywords, plan_subject, plan_title
+from plan_builder.inputs.config import Plan, Status
+from plan_builder.outputs.cache import ImageCache
+from plan_builder.outputs.digest import data_digest, file_digest
+from plan_builder.outputs.fragments import FragmentCache, render_with_cache
+from plan_builder.outputs.names import appendix_file_name
+from plan_builder.parts.registry import AFTER_CONTENTS, BLOCKS, bind_blocks, block_data, placed_by_tool
+from plan_builder.word import document as doc_ops
+from plan_builder.word.context import BlockCall, RenderContext
+from plan_builder.word.markdown import render_markdown
+from plan_builder.word.paragraphs import add_heading
+from plan_builder.word.watermark import add_watermark
+from plan_builder.word.xml import add_paragraph
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from plan_builder.inputs.sections import Section
+
+BLOCK_LINE = re.compile(r"^\s*:::\s*([a-z][a-z0-9-]*)", re.M)
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    """A section whose text has been merged with the figures (Jinja done, Markdown not yet)."""
+
+    section: Section
+    text: str
+
+
+@dataclass
+class RenderedPlan:
+    """The plan document, its render context, and any appendices written as their own documents."""
+
+    document: Document
+    ctx: RenderContext
+    appendices: list[tuple[int, Section, Document]]
+    """(appendix number, section, document) for appendices with `separate_document: true`."""
+
+
+@dataclass
+class _Assembly:
+    """What stays the same while one document's sections are written."""
+
+    plan: Plan
+    models: Mapping[str, Any]
+    env: ImmutableSandboxedEnvironment
+    images: ImageCache
+    fragments: FragmentCache | None
+    automatic: dict[str, list[str]]
+    """Heading id -> blocks plan-builder places there (those the author placed nowhere)."""
+    digests: dict[str, str]
+    template_digest: str
+    placed: set[str] = field(default_factory=set)
+    """Blocks the tool has placed so far, so none appears twice."""
+    counters: dict[str, int] = field(default_factory=lambda: {"section": 0, "appendix": 0})
+
+    def new_context(self) -> RenderContext:
+        """A fresh document from the plan's template, with every block bound to this plan's data."""
+        manifest = self.plan.manifest
+        document = doc_ops.open_template(self.plan.path(manifest.template), Path(manifest.template))
+        return RenderContext(
+            document=document,
+            plan_root=self.plan.root,
+            directives=bind_blocks(self.models),
+            images=self.images,
+            fragments=self.fragments,
+            env=self.env,
+        )
+
+
+def used_blocks(text: str) -> set[str]:
+    """Names of the `::: name` blocks a section's text places."""
+    return {match[1] for match in BLOCK_LINE.finditer(text)}
+
+
+def block_digests(models: Mapping[str, Any], context: tuple[Any, ...]) -> dict[str, str]:
+    """Block name -> a hash of the data it shows: a cached section is reused only while that is unchanged."""
+    by_data: dict[str, str] = {}
+    for block in BLOCKS:
+        if block.data and block.data not in by_data:
+            by_data[block.data] = data_digest(context, block.data, repr(block_data(block, models)))
+    return {block.name: by_data.get(block.data, "") for block in BLOCKS}
+
+
+def render_document(
+    plan: Plan,
+    sections: list[RenderedSection],
+    models: Mapping[str, Any],
+    env: ImmutableSandboxedEnvironment,
+    *,
+    images: ImageCache | None = None,
+    fragments: FragmentCache | None = None,
+) -> RenderedPlan:
+    """Build the whole document in memory (and separate appendix documents)."""
+    manifest = plan.manifest
+    authored = set().union(*(used_blocks(r.text) for r in sections))
+    automatic = {
+        heading: [name for name in names if name not in authored] for heading, names in placed_by_tool(models).items()
+    }
+    assembly = _Assembly(
+        plan=plan,
+        models=models,
+        env=env,
+        images=images or ImageCache(None),
+        fragments=fragments,
+        automatic=automatic,
+        digests=block_digests(models, (manifest.as_of, manifest.service.nation, manifest.status)),
+        template_digest=file_digest(plan.path(manifest.template)),
+    )
+    ctx = assembly.new_context()
+    _cover(assembly, ctx)
+    contents = doc_ops.add_contents(ctx.document)
+    for name in assembly.automatic.get(AFTER_CONTENTS, []):
+        ctx.directives[name](ctx, BlockCall(where=str(plan.source.path), by_tool=True))
+    separate = [appendix for rendered in sections if (appendix := _section(assembly, ctx, rendered))]
+    doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
+    _finish(ctx, plan, plan_title(plan), plan_subject(plan))
+    return RenderedPlan(document=ctx.document, ctx=ctx, appendices=separate)
+
+
+def _cover(assembly: _Assembly, ctx: RenderContext) -> None:
+    """The cover page from the cover template, through the fragment cache."""
+    plan, manifest = assembly.plan, assembly.plan.manifest
+    template = plan.path(manifest.cover_template)
+    fields = cover_fields(plan)
+    render_with_cache(
+        assembly.fragments,
+        ctx,
+        ["cover", assembly.template_digest, file_digest(template), fields],
+        set(),
+        lambda: doc_ops.render_docx_template(
+            template, Path(manifest.cover_template), fields, assembly.env, ctx.document
+        ),
+    )
+
+
+def _section_title(section: Section, counters: dict[str, int], number_headings: bool) -> tuple[str, str]:
+    """The Heading 1 text and the prefix for its sub-headings ('3'), counting as it goes."""
+    if section.is_appendix:
+        counters["appendix"] += 1
+        return f"Appendix {counters['appendix']}: {section.title}", ""
+    if section.numbered and number_headings:
+        counters["section"] += 1
+        return f"{counters['section']}. {section.title}", str(counters["section"])
+    return section.title, ""
+
+
+def _section(
+    assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection
+) -> tuple[int, Section, Document] | None:
+    """Write one section (or, for a separate appendix, a pointer to it); return a separate appendix's document."""
+    plan, section = assembly.plan, rendered.section
+    title, sub_number = _section_title(section, assembly.counters, plan.manifest.number_headings)
+    add_heading(ctx, title, 1)
+    if section.separate_document:
+        number = assembly.counters["appendix"]
+        add_paragraph(
+            ctx.document, f"This appendix is published as a separate document: {appendix_file_name(plan, number)}."
+        )
+        own = assembly.new_context()
+        add_heading(own, title, 1)
+        _render_body(assembly, own, rendered, sub_number)
+        _finish(own, plan, f"{plan_title(plan)}, {title}", f"{plan_subject(plan)}, {title}")
+        return number, section, own.document
+    automatic = assembly.automatic.get(section.heading_id, [])
+    names = sorted(set(automatic) | used_blocks(rendered.text))
+    key = ["section", assembly.template_digest, str(section.path), section.heading_id, title, sub_number, rendered.text]
+    key += [automatic, {name: assembly.digests.get(name, "") for name in names}]
+    render_with_cache(
+        assembly.fragments,
+        ctx,
+        key,
+        assembly.placed,
+        lambda: _render_body(assembly, ctx, rendered, sub_number),
+    )
+    return None
+
+
+def _render_body(assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection, sub_number: str) -> None:
+    """Render a section's Markdown, then the blocks plan-builder places in it that are not placed yet."""
+    section = rendered.section
+    render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
+    for name in assembly.automatic.get(section.heading_id, []):
+        if name not in assembly.placed:
+            ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
+            assembly.placed.add(name)
+    doc_ops.end_landscape(ctx)
+
+
+def _finish(ctx: RenderContext, plan: Plan, title: str, subject: str) -> None:
+    """Header, footer, watermark and properties: the same for the plan and separate appendices."""
+    manifest = plan.manifest
+    document = ctx.document
+    doc_ops.space_after_tables(document)
+    doc_ops.avoid_double_page_breaks(document)
+    doc_ops.set_header_footer(document, manifest.service.header_name, plan_subject(plan), footer_text(plan))
+    if manifest.status is not Status.FINAL:
+        add_watermark(document, manifest.status.label.upper())
+    doc_ops.set_properties(
+        document,
+        title=title,
+        subject=subject,
+        author=manifest.service.name,
+        keywords=keywords(plan),
+        language=manifest.language,
+        as_of=manifest.as_of,
+        version=manifest.version,
+        status=manifest.status.label,
+    )

@@ -1,0 +1,74 @@
+"""The plan's outline: its section files loaded in manifest order and checked against the YJB section list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plan_builder.errors import Problems, SectionError
+from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.sections import Section, load_section
+from plan_builder.inputs.structure import Structure, check_order
+
+
+def load_sections(plan: Plan, structure: Structure, problems: Problems) -> list[Section]:
+    """Load every section and appendix listed in the manifest, in order; record each broken one's problems."""
+    sections = []
+    for key, entries, is_appendix in (
+        ("sections", plan.manifest.sections, False),
+        ("appendices", plan.manifest.appendices, True),
+    ):
+        for index, entry in enumerate(entries):
+            try:
+                section = load_section(
+                    plan.path(entry.file),
+                    plan.display(entry.file),
+                    structure,
+                    is_appendix=is_appendix,
+                    separate_document=entry.separate_document,
+                    listed_at=f"{manifest_where(plan, (key, index))}: {key}[{index}]",
+                )
+            except SectionError as exc:
+                problems.add(exc)  # keep going: report every section's problems at once
+                continue
+            sections.append(section)
+    return sections
+
+
+def manifest_where(plan: Plan, key: tuple[str | int, ...]) -> str:
+    """'plan.yaml:LINE' for a manifest key (with the plan folder, as every other path in messages)."""
+    return plan.source.where(key)
+
+
+def _entry_key(plan: Plan, section: Section) -> tuple[str | int, ...]:
+    for key, entries in (("sections", plan.manifest.sections), ("appendices", plan.manifest.appendices)):
+        for index, entry in enumerate(entries):
+            if plan.display(entry.file) == section.path:
+                return (key, index)
+    return ("sections",)
+
+
+def validate_structure(plan: Plan, structure: Structure, sections: list[Section]) -> list[str]:
+    """Check the sections against the YJB list; return warnings, raise on errors."""
+    report = check_order(structure, [s.heading_id for s in sections])
+    problems = []
+    for heading_id in report.out_of_order:
+        section = next(s for s in sections if s.heading_id == heading_id)
+        key = _entry_key(plan, section)
+        problems.append(
+            f"{manifest_where(plan, key)}: {key[0]}[{key[1]}]: {section.path} ('{section.title}') "
+            f"is out of YJB order for '{structure.name}'"
+        )
+    seen: dict[str, Path] = {}
+    for section in sections:
+        if section.heading_id in seen and section.heading_id != "local":
+            problems.append(
+                f"{section.path}:2: heading {section.heading_id!r} is already filled by {seen[section.heading_id]}"
+            )
+        seen[section.heading_id] = section.path
+    if problems:
+        raise SectionError(*problems)
+    where = manifest_where(plan, ("sections",))
+    missing = [f"{where}: sections: required YJB heading missing: '{h.title}' ({h.id})" for h in report.missing]
+    if missing and plan.manifest.status is Status.FINAL:
+        raise SectionError(*missing)
+    return missing

@@ -1,0 +1,29 @@
+"""Output file names: the document stem and every name built on it, in one place."""
+
+from __future__ import annotations
+
+from plan_builder.inputs.config import Plan, Status
+from plan_builder.outputs.write import slug
+
+STEM_NAME_MAX = 100
+"""Characters of the service name's slug kept in output file names."""
+
+
+def document_stem(plan: Plan) -> str:
+    """'<service-slug>-<period>-<status>', plus '-v<version>' for a final plan (never overwritten)."""
+    manifest = plan.manifest
+    # A long service name is shortened so that the names built on the stem ('~$' lock files,
+    # '.<name>.XXXXXXXX.partial' temporary files, '-appendix-N.docx') fit the file system's 255.
+    name = slug(manifest.service.name)[:STEM_NAME_MAX].rstrip("-")
+    stem = f"{name}-{manifest.period}-{manifest.status.value}"
+    return f"{stem}-v{manifest.version}" if manifest.status is Status.FINAL else stem
+
+
+def appendix_file_name(plan: Plan, number: int) -> str:
+    """File name of an appendix written as its own document."""
+    return f"{document_stem(plan)}-appendix-{number}.docx"
+
+
+def board_pack_name(plan: Plan) -> str:
+    """File name of the board pack: the plan and its separate appendices in one PDF."""
+    return f"{document_stem(plan)}-board-pack.pdf"

@@ -1,0 +1,1 @@
+"""The actions part: its model (load, validate, compute) and its renderer."""

@@ -1,0 +1,1 @@
+"""The budget part: its model (load, validate, compute) and its renderer."""

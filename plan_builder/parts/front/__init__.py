@@ -1,0 +1,1 @@
+"""The front part: its model (load, validate, compute) and its renderer."""

@@ -1,0 +1,1 @@
+"""The glossary part: its model (load, validate, compute) and its renderer."""

@@ -1,0 +1,1 @@
+"""The performance part: its model (load, validate, compute) and its renderer."""

@@ -1,0 +1,1 @@
+"""The risks part: its model (load, validate, compute) and its renderer."""

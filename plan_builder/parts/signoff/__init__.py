@@ -1,0 +1,1 @@
+"""The signoff part: its model (load, validate, compute) and its renderer."""

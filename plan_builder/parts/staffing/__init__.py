@@ -1,0 +1,1 @@
+"""The staffing part: its model (load, validate, compute) and its renderer."""

@@ -1,0 +1,1 @@
+"""The standards part: its model (load, validate, compute) and its renderer."""
