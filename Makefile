@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: plan pdf test bench setup templates lint clean
+.PHONY: plan pdf test test-fast bench setup templates lint clean
 
 $(BIN)/plan-builder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e . pytest hypothesis ruff
+	$(BIN)/pip install --quiet -e . pytest hypothesis ruff mypy types-PyYAML pandas-stubs
 	touch $@
 
 setup: $(BIN)/plan-builder
@@ -20,8 +20,12 @@ plan: setup
 pdf: setup
 	$(BIN)/plan-builder build . --pdf
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest -q
+
+# The inner loop: no LibreOffice and no slow tests (about 20 s).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not libreoffice"
 
 bench: setup
 	$(BIN)/pip install --quiet "pypandoc-binary>=1.13"
@@ -29,6 +33,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check plan_builder tests
+	$(BIN)/mypy
 
 templates: setup
 	$(BIN)/plan-builder make-templates templates

@@ -248,3 +248,13 @@ def copy_example_plan(tmp_path: Path) -> Path:
     for folder in ("sections", "data", "templates"):
         shutil.copytree(REPO_ROOT / folder, plan / folder)
     return plan
+
+
+needs_libreoffice = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(
+        shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+        reason="LibreOffice and poppler are not installed; apt-get install libreoffice-writer-nogui poppler-utils",
+    ),
+]
+"""Marks for a test that converts with LibreOffice: `@pytest.mark.libreoffice` plus a skip without it."""

@@ -586,6 +586,7 @@ def test_every_known_rag_pair_has_enough_contrast() -> None:
 # --- the example plan -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_example_plan_audits_without_errors(example_build: BuiltPlan) -> None:
     report = audit_document(example_build.result.path)
     assert report.errors == [], "\n".join(report.lines())

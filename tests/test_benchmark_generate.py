@@ -34,6 +34,7 @@ def _files(result_or_plan: object) -> int:
     return result_or_plan.sections + result_or_plan.appendices  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_scaled_plan_builds_with_the_extra_sections_tables_and_charts(
     example_build: BuiltPlan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -121,6 +121,7 @@ def pending_plan(example: Path, tmp_path: Path) -> Path:
     return plan
 
 
+@pytest.mark.slow
 def test_pending_dataset_shows_placeholders_and_outstanding_list(example, tmp_path, capsys):
     plan = pending_plan(example, tmp_path)
     assert main(["build", str(plan)]) == 0
@@ -144,6 +145,7 @@ def test_pending_dataset_shows_placeholders_and_outstanding_list(example, tmp_pa
     assert outstanding_table == [["Data", "Source", "Due"], ["reoffending", "YJB reoffending data", "August 2025"]]
 
 
+@pytest.mark.slow
 def test_final_build_refused_while_data_pending(example, tmp_path, capsys):
     plan = pending_plan(example, tmp_path)
     edit(
@@ -166,6 +168,7 @@ def test_final_build_refused_while_data_pending(example, tmp_path, capsys):
     assert not (plan / "output").exists()
 
 
+@pytest.mark.slow
 def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_number(tmp_path, capsys):
     plan = copy_example_plan(tmp_path)
     assert main(["build", str(plan)]) == 0
@@ -197,6 +200,7 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
     assert manifest["inputs"]["data/custody.csv"] != ""
 
 
+@pytest.mark.slow
 def test_changes_since_version_page_for_the_board(tmp_path):
     plan = copy_example_plan(tmp_path)
     build(plan)
@@ -215,6 +219,7 @@ def test_changes_since_version_page_for_the_board(tmp_path):
     assert ["custody.latest.rate", "0.19", "0.13"] in changes
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_pdf_contents_page_lists_sections_with_page_numbers(example, tmp_path):
     result = build(example, tmp_path / "out", pdf=True)
@@ -235,6 +240,7 @@ def test_pdf_contents_page_lists_sections_with_page_numbers(example, tmp_path):
     assert toc[1].split("\t") == ["1. Introduction, vision and strategy", str(pages[0])]
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfunite") is None, reason="needs LibreOffice")
 def test_board_pack_joins_the_plan_and_its_separate_appendices(make_plan, tmp_path):
     root = make_plan()

@@ -22,6 +22,7 @@ def run_check(root: Path, capsys, *args: str) -> tuple[int, list[str], str]:
     return code, captured.err.splitlines(), captured.out.strip()
 
 
+@pytest.mark.slow
 def test_example_plan_passes(capsys):
     code, err, out = run_check(ROOT, capsys)
     assert code == 0
@@ -96,6 +97,7 @@ def test_yaml_syntax_error_is_a_clear_error(make_plan, capsys):
     assert "YAML syntax error" in err[0]
 
 
+@pytest.mark.slow
 def test_completeness_empty_section_and_missing_priority_subheadings(make_plan, capsys):
     root = make_plan({CHILD_FIRST: "---\nheading: child-first\n---\n\n"})
     code, err, _ = run_check(root, capsys)
@@ -111,6 +113,7 @@ def test_completeness_empty_section_and_missing_priority_subheadings(make_plan, 
     assert out.startswith("check FAILED: 0 errors")
 
 
+@pytest.mark.slow
 def test_disclosure_flags_small_counts_in_final_plans(tmp_path, capsys):
     plan = tmp_path / "plan"
     plan.mkdir()

@@ -154,6 +154,7 @@ def test_a_bug_keeps_its_traceback(make_plan, monkeypatch):
     assert not (root / "output").exists()
 
 
+@pytest.mark.slow
 def test_make_templates_writes_three_usable_templates(make_plan, run_cli, tmp_path: Path):
     folder = tmp_path / "fresh-templates"
 
@@ -171,6 +172,7 @@ def test_make_templates_writes_three_usable_templates(make_plan, run_cli, tmp_pa
     assert (build.code, build.err) == (0, "")
 
 
+@pytest.mark.slow
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / "plan-builder"
     if not script.exists():

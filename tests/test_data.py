@@ -82,6 +82,7 @@ def test_empty_population_is_kept_as_missing(tmp_path):
     assert record["population_10_17"] is None
 
 
+@pytest.mark.slow
 def test_excel_sheet_is_read_directly(tmp_path):
     import openpyxl
 
@@ -166,6 +167,7 @@ def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_stated_filter_in_text_warns_with_file_and_line(tmp_path, capsys):
     plan = copy_example_plan(tmp_path)
     section = plan / "sections" / "09-performance.md"

@@ -232,6 +232,7 @@ def test_signoff_lists_the_chair_not_yet_signed_in_a_draft(example_build: BuiltP
     assert statements == ["This is a draft (version 0.3). It is not yet signed and must not be published."]
 
 
+@pytest.mark.slow
 def test_signoff_table_sits_in_the_signoff_section(example_build: BuiltPlan):
     document = example_build.document
     heading_elements = {p.text: p._p for p in document.paragraphs if p.style.name == "Heading 1"}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import copy_example_plan
 from docx_outline import normalised_body
 
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.pipeline import build
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,3 +124,33 @@ def test_pruning_never_fails_a_build(tmp_path):
     not_a_folder.write_text("x")
     assert prune_cache(not_a_folder) == 0
     assert prune_cache(tmp_path / "missing") == 0
+
+
+def _template_with_caption_id(source: Path, target: Path, style_id: str) -> None:
+    """A copy of the plan template whose Caption style has another id (as a localised Word template has)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b'w:styleId="Caption"', f'w:styleId="{style_id}"'.encode())
+            new.writestr(item, data)
+
+
+def test_cached_blocks_follow_a_change_of_template(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    def other_template(plan):
+        _template_with_caption_id(plan / "templates" / "plan-template.docx", plan / "templates" / "council.docx", "Lgende")
+        manifest = plan / "plan.yaml"
+        manifest.write_text(manifest.read_text() + "template: templates/council.docx\n")
+
+    changed, _, fresh = rebuild_after(tmp_path, other_template)
+    document = docx.Document(str(changed.path))
+    defined = {style.get(qn("w:styleId")) for style in document.styles.element.iterfind(qn("w:style"))}
+    used = {node.get(qn("w:val")) for node in document.element.body.iter(qn("w:pStyle"))}
+    assert "Lgende" in used
+    assert used <= defined, used - defined
+    assert normalised_body(changed.path) == normalised_body(fresh.path)

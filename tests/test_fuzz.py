@@ -81,6 +81,8 @@ from plan_builder.word.context import RenderContext
 from plan_builder.word.document import open_template
 from plan_builder.word.markdown import render_markdown
 
+pytestmark = pytest.mark.slow
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DATA = REPO_ROOT / "data"
 

@@ -19,6 +19,7 @@ SOFFICE = shutil.which("soffice")
 POPPLER = shutil.which("pdfinfo") and shutil.which("pdftotext")
 
 pytestmark = [
+    pytest.mark.libreoffice,
     pytest.mark.skipif(
         SOFFICE is None, reason="LibreOffice (soffice) is not installed; apt-get install libreoffice-writer-nogui"
     ),

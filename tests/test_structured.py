@@ -234,6 +234,7 @@ def find_table(document, first_header: str, second_header: str | None = None):
     raise AssertionError(f"no table headed {first_header!r}")
 
 
+@pytest.mark.slow
 def test_example_risk_scores_are_impact_times_likelihood(example):
     table = find_table(example, "Ref", "Risk, cause and consequence")
     for row in rows_of(table)[1:]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from plan_builder.commands.batch import build_all, find_plans
 from plan_builder.commands.cli import main
 from plan_builder.commands.watch import Watcher, changes, snapshot
@@ -49,6 +51,7 @@ def test_watcher_rebuilds_and_survives_errors(make_plan):
     assert fixed.result.changes is not None and fixed.result.changes.sections == ["sections/03-child-first.md"]
 
 
+@pytest.mark.slow
 def test_batch_builds_every_plan_and_reports_failures(make_plan, tmp_path, capsys):
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -69,6 +72,7 @@ def test_batch_builds_every_plan_and_reports_failures(make_plan, tmp_path, capsy
     assert (plans / "gamma" / "output" / "testford-youth-justice-service-2025-26-draft.docx").is_file()
 
 
+@pytest.mark.slow
 def test_batch_shares_one_render_cache(make_plan, tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -83,6 +83,7 @@ class _Assembly:
             images=self.images,
             fragments=self.fragments,
             env=self.env,
+            template_digest=self.template_digest,
         )
 
 
@@ -182,7 +183,15 @@ def _section(
         return number, section, own.document
     automatic = assembly.automatic.get(section.heading_id, [])
     names = sorted(set(automatic) | used_blocks(rendered.text))
-    key = ["section", assembly.template_digest, str(section.path), section.heading_id, title, sub_number, rendered.text]
+    key: list[object] = [
+        "section",
+        assembly.template_digest,
+        str(section.path),
+        section.heading_id,
+        title,
+        sub_number,
+        rendered.text,
+    ]
     key += [automatic, {name: assembly.digests.get(name, "") for name in names}]
     render_with_cache(
         assembly.fragments,

@@ -8,6 +8,7 @@ typed value against the figure it is written beside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -99,7 +100,7 @@ def versus(value: Any, other: Any) -> str:
     return "better than" if better else "worse than"
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "number": number,
     "pct": pct,
     "pp": pp,

@@ -76,7 +76,7 @@ class FigureUndefined(StrictUndefined):
     """StrictUndefined whose message gives the full dotted name that was not found."""
 
     @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
+    def _undefined_message(self) -> str:
         obj = self._undefined_obj
         name = self._undefined_name
         if isinstance(obj, Namespace):
@@ -115,7 +115,7 @@ class PlanEnvironment(ImmutableSandboxedEnvironment):
         return self.template_class.from_code(self, code, self.make_globals(globals))
 
 
-def make_environment(filters: Mapping[str, Callable[..., str]]) -> ImmutableSandboxedEnvironment:
+def make_environment(filters: Mapping[str, Callable[..., Any]]) -> ImmutableSandboxedEnvironment:
     """The one Jinja environment used for section text and Word templates."""
     env = PlanEnvironment(
         undefined=FigureUndefined,

@@ -177,7 +177,7 @@ def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str],
         header = [str(c).strip() for c in frame.columns]
         body = []
         for index, row in enumerate(frame.itertuples(index=False), start=2):
-            cells = [None if (isinstance(v, float) and v != v) else v for v in row]
+            cells: list[Any] = [None if (isinstance(v, float) and v != v) else v for v in row]
             if any(c is not None and str(c).strip() for c in cells):
                 body.append((index, cells))
         return header, body

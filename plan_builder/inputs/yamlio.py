@@ -57,18 +57,18 @@ def _collect_lines(node: yaml.Node, key: Key, lines: dict[Key, int], offset: int
             _collect_lines(item, (*key, index), lines, offset)
 
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
 
 
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _UniqueKeyLoader(_BaseLoader):
     """Safe loader that rejects duplicate keys instead of keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):  # '!!map text': PyYAML's own check says what is wrong
-            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+            return super().construct_mapping(node, deep=deep)
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):  # '[a, b]: c' or '? [a]': checked before `in seen`, which needs a hash
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key cannot be a list or a mapping", key_node.start_mark

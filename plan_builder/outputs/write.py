@@ -29,7 +29,7 @@ def word_has_open(path: Path) -> bool:
     return any(candidate.exists() for candidate in candidates)
 
 
-def write_atomic(path: Path, writer: Callable[[IO[bytes]], None]) -> Path:
+def write_atomic(path: Path, writer: Callable[[IO[bytes]], object]) -> Path:
     """Call `writer` with a temporary file beside `path`, then rename it into place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

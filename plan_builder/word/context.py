@@ -65,6 +65,8 @@ class RenderContext:
     """The rendered-section cache (`fragments.FragmentCache`), which blocks may also use."""
     env: Any = None
     """The sandboxed Jinja environment, for blocks that render a docxtpl template (sign-off)."""
+    template_digest: str = ""
+    """A hash of the Word template: cached blocks refer to its style ids, so it is part of their key."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""

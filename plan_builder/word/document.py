@@ -203,7 +203,7 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
     header_style, footer_style = document.styles["Header"], document.styles["Footer"]
     made: dict[int, tuple[str, str]] = {}  # text width -> relationship ids of its header and footer
     for section in document.sections:
-        width = section.page_width - section.left_margin - section.right_margin
+        width = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         if width == previous_width:
             section.header.is_linked_to_previous = True
             section.footer.is_linked_to_previous = True
@@ -230,10 +230,11 @@ def set_header_footer(document: Document, left_header: str, right_header: str, f
         footer.add_run(" of ")
         add_field(footer, "NUMPAGES", "1")
         sect_pr = section._sectPr
-        made[width] = (
-            sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY).rId,
-            sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY).rId,
-        )
+        header_ref = sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY)
+        footer_ref = sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY)
+        if header_ref is None or footer_ref is None:  # pragma: no cover - just made by python-docx
+            raise RuntimeError("python-docx did not add a header and footer reference")
+        made[width] = (header_ref.rId, footer_ref.rId)
 
 
 def _use_header_footer(section: Any, header_rel_id: str, footer_rel_id: str) -> None:
@@ -325,7 +326,7 @@ def _new_section(ctx: RenderContext, *, landscape: bool) -> None:
     document = ctx.document
     previous = document.sections[-1]
     section = document.add_section(WD_SECTION.NEW_PAGE)
-    short, long = sorted((previous.page_width, previous.page_height))
+    short, long = sorted((int(previous.page_width or 0), int(previous.page_height or 0)))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     section.different_first_page_header_footer = False

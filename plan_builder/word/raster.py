@@ -18,7 +18,7 @@ import io
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -141,7 +141,7 @@ class Canvas:
         cx, cy = self._xy(x, y)
         r = size * SUPERSAMPLE / 2
         self.inks.add(colour.upper())
-        outline = {"outline": "white", "width": max(1, round(SUPERSAMPLE * 1.2))}
+        outline: dict[str, Any] = {"outline": "white", "width": max(1, round(SUPERSAMPLE * 1.2))}
         if kind == "o":
             self.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour, **outline)
         elif kind == "s":
@@ -231,7 +231,7 @@ class Canvas:
 def _rgb(colour: str) -> tuple[int, int, int]:
     from PIL import ImageColor
 
-    return ImageColor.getrgb(colour)[:3]  # type: ignore[return-value]
+    return ImageColor.getrgb(colour)[:3]
 
 
 def _palette(inks: set[str], backgrounds: set[str]) -> list[tuple[int, int, int]] | None:
@@ -258,7 +258,9 @@ def _palette(inks: set[str], backgrounds: set[str]) -> list[tuple[int, int, int]
 BLEND_LEVELS = 8
 
 
-def _dashes(xy: list[tuple[float, float]], pattern: list[float]) -> list[tuple[tuple[float, float], ...]]:
+def _dashes(
+    xy: list[tuple[float, float]], pattern: list[float]
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """The 'on' pieces of a dashed polyline; the pattern carries on across corners."""
     pieces = []
     index, left, on = 0, pattern[0], True

@@ -95,7 +95,7 @@ def add_body_row(table: Table) -> list[_Cell]:
         for tc in empty_row.iterchildren(qn("w:tc")):
             set_paragraph_style_id(tc.find(qn("w:p")), style_id(table.part, layout.TABLE_TEXT_STYLE))
         empty_row.getparent().remove(empty_row)
-        table._plan_builder_empty_row = empty_row
+        table._plan_builder_empty_row = empty_row  # type: ignore[attr-defined]
     tr = copy.deepcopy(empty_row)
     table._tbl.append(tr)
     return [_Cell(tc, table) for tc in tr.iterchildren(qn("w:tc"))]

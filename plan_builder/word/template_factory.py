@@ -9,8 +9,10 @@ restyle them and keep the style names.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from docx import Document
+import docx
+from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -25,7 +27,7 @@ from plan_builder.word.xml import P_PR_ORDER, insert_in_order, mark_header_row, 
 FONT = "Arial"
 
 
-def _set_lang(element: OxmlElement, language: str) -> None:
+def _set_lang(element: Any, language: str) -> None:
     r_pr = element.get_or_add_rPr()
     lang = r_pr.find(qn("w:lang"))
     if lang is None:
@@ -56,7 +58,7 @@ def _set_doc_defaults(document: Document, language: str) -> None:
     r_pr.append(lang)
 
 
-def _paragraph_style(document: Document, name: str, *, base: str | None = "Normal") -> object:
+def _paragraph_style(document: Document, name: str, *, base: str | None = "Normal") -> Any:
     styles = document.styles
     if name in [s.name for s in styles]:
         return styles[name]
@@ -136,7 +138,7 @@ def _table_style(document: Document) -> None:
 
 def build_plan_template(language: str = "en-GB") -> Document:
     """Return the plan template: A4, margins, named styles, empty body."""
-    document = Document()
+    document = docx.Document()
     _set_doc_defaults(document, language)
     section = document.sections[0]
     section.page_width, section.page_height = layout.A4_WIDTH, layout.A4_HEIGHT

@@ -7,7 +7,7 @@ header), so Word lets a user remove or change it, and LibreOffice shows it too.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml import parse_xml
 
@@ -52,7 +52,7 @@ def quoteattr(text: str) -> str:
 
 def add_watermark(document: Document, text: str) -> None:
     """Put `text` diagonally across every page: in every header the document has."""
-    headers = {}  # by part: sections of the same width share one header part
+    headers: dict[object, Any] = {}  # by part: sections of the same width share one header part
     for section in document.sections:
         for header in (section.header, section.first_page_header):
             if not header.is_linked_to_previous:

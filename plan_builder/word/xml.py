@@ -243,7 +243,7 @@ def cell_fill(cell: _Cell) -> str | None:
     return None if fill in (None, "auto") else fill
 
 
-def set_table_width_full(table_element: OxmlElement) -> None:
+def set_table_width_full(table_element: Any) -> None:
     """Make a table span the text width (100%) so columns share the page."""
     tbl_pr = table_element.tblPr
     for old in tbl_pr.findall(qn("w:tblW")):
@@ -265,7 +265,7 @@ def add_hyperlink(paragraph: Paragraph, url: str, text: str, style: str = "Hyper
     paragraph._p.append(link)
 
 
-def add_internal_link(paragraph: Paragraph, anchor: str) -> OxmlElement:
+def add_internal_link(paragraph: Paragraph, anchor: str) -> Any:
     """Append an empty hyperlink to bookmark `anchor` and return it, for the caller to fill."""
     link = OxmlElement("w:hyperlink")
     link.set(qn("w:anchor"), anchor)
@@ -390,7 +390,7 @@ def style_id(part: object, name: str) -> str:
 
 def style_ids(part: object) -> dict[str, str]:
     """Style name -> id for the document `part` belongs to, worked out once per document."""
-    main = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
+    main: Any = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
     cache: dict[str, str] | None = getattr(main, "_plan_builder_style_ids", None)
     if cache is None:
         cache = style_names_to_ids(main.document.styles.element)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
 
@@ -335,7 +335,7 @@ def _validate(doc: YamlDocument, plan: Plan) -> BudgetFile:
         raise ConfigError(*dict.fromkeys(problems)) from exc
 
 
-def _differs(stated: Decimal | None, computed: Decimal) -> bool:
+def _differs(stated: Decimal | None, computed: Decimal) -> TypeGuard[Decimal]:
     return stated is not None and stated != computed
 
 
@@ -441,7 +441,7 @@ def pence_places(amounts: Sequence[Decimal | None]) -> int:
     return 2 if any(a is not None and a != a.to_integral_value() for a in amounts) else 0
 
 
-def _mismatch(what: str, stated: Decimal | None, computed: Decimal) -> str:
+def _mismatch(what: str, stated: Decimal, computed: Decimal) -> str:
     places = pence_places([stated, computed])
     return (
         f"stated {what} {money(stated, places)} differs from the computed {what} {money(computed, places)}; "

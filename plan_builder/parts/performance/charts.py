@@ -97,11 +97,11 @@ def render_chart(series: Series) -> bytes:
         style = index % len(COLOURS)
         width = points(SERVICE_LINE_PT if index == 0 else OTHER_LINE_PT, DPI)
         for run in _unbroken_runs(line):
-            xy = [(x_of(i), y_of(line[i])) for i in run]  # type: ignore[arg-type]
+            xy = [(x_of(i), y_of(point)) for i in run if (point := line[i]) is not None]
             _styled_line(canvas, xy, style, width)
-        for i, value in enumerate(line):
-            if value is not None:
-                canvas.marker(x_of(i), y_of(value), MARKERS[style], points(MARKER_PT, DPI) + width / 2, COLOURS[style])
+        for i, point in enumerate(line):
+            if point is not None:
+                canvas.marker(x_of(i), y_of(point), MARKERS[style], points(MARKER_PT, DPI) + width / 2, COLOURS[style])
 
     legend_top = canvas.height - pad - legend_height + line_height * 0.6
     sample = points(26, DPI)

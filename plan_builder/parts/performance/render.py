@@ -6,6 +6,7 @@ fill/text pair meets the 4.5:1 contrast ratio.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -193,14 +194,18 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
 
 
 def cached_block(ctx: RenderContext, kind: str, data: object, render: Callable[[], None]) -> None:
-    """Render one block through the fragment cache, keyed by its own data and the page it is on.
+    """Render one block through the fragment cache, keyed by its own data, the template and the page it is on.
 
     A data change then redraws only the blocks that show that data, not the whole section.
     """
     from plan_builder.outputs.fragments import render_with_cache
 
     render_with_cache(
-        ctx.fragments, ctx, ["block", kind, repr(data), int(ctx.text_width), ctx.landscape], set(), render
+        ctx.fragments,
+        ctx,
+        ["block", kind, ctx.template_digest, repr(data), int(ctx.text_width), ctx.landscape],
+        set(),
+        render,
     )
 
 
@@ -229,7 +234,7 @@ def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall
             known = ", ".join(result.series) or "none (no performance data)"
             raise SectionError(f"{call.where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
         series = result.series[series_id]
-        cached_block(ctx, "chart", series, lambda series=series: chart_block(ctx, series))
+        cached_block(ctx, "chart", series, functools.partial(chart_block, ctx, series))
 
 
 def render_kpis(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:

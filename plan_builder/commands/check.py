@@ -1,0 +1,73 @@
+"""`plan-builder check` and `plan-builder figures`: what is wrong with a plan, and every figure it computes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from plan_builder.commands.arguments import Subcommands, add_plan_dir
+
+
+def register(commands: Subcommands) -> None:
+    """Add the check and figures commands."""
+    check = commands.add_parser(
+        "check",
+        help="report every problem (schema, YJB headings, figures in text, accessibility) without writing the plan",
+        description="Exit status: 0 no errors; 1 errors (with --strict, warnings count as errors).",
+    )
+    add_plan_dir(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(handler=_check)
+
+    figures = commands.add_parser("figures", help="list every computed figure with its inputs, RAG and direction")
+    add_plan_dir(figures)
+    figures.add_argument("--json", action="store_true", help="print JSON (documented in docs/data-contract.md)")
+    figures.add_argument("--match", metavar="TEXT", help="only figures whose id contains TEXT")
+    figures.set_defaults(handler=_figures)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from plan_builder.checks.run import run_checks
+
+    report = run_checks(Path(args.plan_dir))
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    failed = report.failed(args.strict)
+    checked = ", ".join(report.notes) or "the manifest"
+    verdict = "FAILED" if failed else "passed"
+    print(f"check {verdict}: {len(report.errors)} errors, {len(report.warnings)} warnings ({checked})")
+    return 1 if failed else 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    import json
+
+    from plan_builder.figures.performance import compute_performance, load_performance_data
+    from plan_builder.inputs.config import load_plan
+
+    plan = load_plan(Path(args.plan_dir))
+    data = load_performance_data(plan)
+    if data is None:
+        print("error: plan.yaml has no 'performance' section, so there are no figures", file=sys.stderr)
+        return 1
+    result = compute_performance(plan, data)
+    figures = [f for f in result.figures.values() if not args.match or args.match in f.id]
+    if args.json:
+        payload = {
+            "plan": plan.manifest.service.name,
+            "period": plan.manifest.period,
+            "figures": [f.to_json() for f in figures],
+            "warnings": result.warnings,
+        }
+        print(json.dumps(payload, indent=2, default=str))
+        return 0
+    for figure in figures:
+        rated = f"  {figure.rag.value}" if figure.rag else ""
+        moved = f"  {figure.direction}" if figure.direction else ""
+        print(f"{figure.id:50} {figure.display:>26}  {figure.period}{rated}{moved}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0

@@ -1,0 +1,41 @@
+"""`plan-builder structures` and `plan-builder make-templates`: what a plan is built on."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from plan_builder.commands.arguments import Subcommands
+
+
+def register(commands: Subcommands) -> None:
+    """Add the structures and make-templates commands."""
+    templates = commands.add_parser("make-templates", help="regenerate the Word templates (styles, cover, sign-off)")
+    templates.add_argument(
+        "folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)"
+    )
+    templates.set_defaults(handler=_make_templates)
+
+    structures = commands.add_parser("structures", help="list the YJB section lists and their heading ids")
+    structures.set_defaults(handler=_structures)
+
+
+def _make_templates(args: argparse.Namespace) -> int:
+    from plan_builder.word.template_factory import make_templates
+
+    for path in make_templates(Path(args.folder)):
+        print(f"Wrote {path}")
+    return 0
+
+
+def _structures(args: argparse.Namespace) -> int:
+    from plan_builder.inputs.structure import available_structures, load_structure
+
+    for key in available_structures():
+        structure = load_structure(key, key)
+        print(f"{key}: {structure.name}")
+        for heading in structure.required:
+            print(f"  {heading.id:28} {heading.title}")
+            for sub in heading.subheadings:
+                print(f"  {'':28}   - {sub}")
+    return 0
