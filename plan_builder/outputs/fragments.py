@@ -27,6 +27,7 @@ from lxml import etree
 
 from plan_builder.outputs.cache import code_digest, mark_used, write_cache_file
 from plan_builder.word.context import RenderContext, TocEntry
+from plan_builder.word.xml import insert_block, last_child
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -52,7 +53,7 @@ class Fragment:
     numbering: dict[str, str]
     """Old numId -> the w:num XML it was created with."""
     toc: list[list[Any]]
-    counters: dict[str, int]
+    counters: dict[str, int | None]
     placed: list[str]
     warnings: list[str] = field(default_factory=list)
 
@@ -105,19 +106,30 @@ class FragmentCache:
         self.new.clear()
 
 
-def _state(ctx: RenderContext) -> dict[str, int]:
+def _state(ctx: RenderContext) -> dict[str, int | None]:
     return {
         "figure_count": ctx.figure_count,
         "table_count": ctx.table_count,
         "bookmark_count": ctx.bookmark_count,
+        "drawing_id": ctx.drawing_id,
         "subheading_count": ctx.subheading_count,
     }
 
 
-def _body_length(document: Document) -> int:
-    """How many block elements the body holds, not counting its final w:sectPr."""
+def _last_block(document: Document) -> Any:
+    """The body's last block element before its final w:sectPr (None for an empty body)."""
+    last = last_child(document.element.body)
+    return last.getprevious() if last is not None and last.tag == W_SECT_PR else last
+
+
+def _blocks_after(document: Document, marker: Any) -> list[Any]:
+    """The block elements added after `marker` (from the start when None), up to the final w:sectPr.
+
+    Walks only what was added, so capturing a section costs its own size, not the document's.
+    """
     body = document.element.body
-    return len(body) - (1 if len(body) and body[-1].tag == W_SECT_PR else 0)
+    following = marker.itersiblings() if marker is not None else iter(body)
+    return [element for element in following if element.tag != W_SECT_PR or element.getnext() is not None]
 
 
 def render_with_cache(
@@ -138,14 +150,14 @@ def render_with_cache(
     if fragment is not None:
         apply_fragment(ctx, fragment, placed)
         return
-    before_children = _body_length(ctx.document)
+    marker = _last_block(ctx.document)
     before_toc = len(ctx.toc)
     before_placed = set(placed)
     before_warnings = len(ctx.warnings)
     numbering = ctx.document.part.numbering_part.element
     before_nums = {n.get(W_NUM_ID) for n in numbering.iterchildren(W_NUM)}
     render()
-    added = list(ctx.document.element.body)[before_children : _body_length(ctx.document)]
+    added = _blocks_after(ctx.document, marker)
     rels: dict[str, list[str]] = {}
     numbers: dict[str, str] = {}
     new_nums = {n.get(W_NUM_ID): n for n in numbering.iterchildren(W_NUM) if n.get(W_NUM_ID) not in before_nums}
@@ -199,7 +211,6 @@ def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> 
         numbering.append(num)
         new_num_ids[old] = str(next_id)
     body = document.element.body
-    anchor = body.find(W_SECT_PR)
     for xml in fragment.xml:
         element = parse_xml(xml)
         for node in LINKED(element) if new_rel_ids or new_num_ids else ():
@@ -209,10 +220,7 @@ def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> 
                     node.set(attribute, new_rel_ids[value])
             if node.tag == W_NUM_ID and node.get(W_VAL) in new_num_ids:
                 node.set(W_VAL, new_num_ids[node.get(W_VAL)])
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            body.append(element)
+        insert_block(body, element)
     for level, text, bookmark in fragment.toc:
         ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
     for name, value in fragment.counters.items():

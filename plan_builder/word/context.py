@@ -56,6 +56,8 @@ class RenderContext:
     figure_count: int = 0
     table_count: int = 0
     bookmark_count: int = 0
+    drawing_id: int | None = None
+    """The last drawing (picture) id used; None until the first picture is added."""
     warnings: list[str] = field(default_factory=list)
     text_width: Emu = layout.TEXT_WIDTH
     landscape: bool = False

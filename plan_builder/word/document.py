@@ -323,8 +323,11 @@ def end_landscape(ctx: RenderContext) -> None:
 
 
 def _new_section(ctx: RenderContext, *, landscape: bool) -> None:
+    from docx.section import Section
+
     document = ctx.document
-    previous = document.sections[-1]
+    body = document.element.body
+    previous = Section(body[-1], document.part)  # the body's own sectPr: the last section's (O(1), not an xpath)
     section = document.add_section(WD_SECTION.NEW_PAGE)
     short, long = sorted((int(previous.page_width or 0), int(previous.page_height or 0)))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT

@@ -18,6 +18,7 @@ from plan_builder import palette
 from plan_builder.word import layout
 from plan_builder.word.xml import (
     add_text_run,
+    insert_block,
     mark_header_row,
     set_column_widths,
     set_paragraph_style_id,
@@ -68,8 +69,14 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     Every table in the plan goes through here so that all of them are accessible:
     a real header row, no merged cells, full width, the named table style.
     """
-    document = ctx.document
-    table = document.add_table(rows=1, cols=len(headers))
+    from docx.oxml.table import CT_Tbl
+    from docx.table import Table
+
+    # document.add_table would look up the last section's width with an xpath over the whole
+    # body for every table; the context knows the width already.
+    tbl = CT_Tbl.new_tbl(1, len(headers), ctx.text_width)
+    insert_block(ctx.document.element.body, tbl)
+    table = Table(tbl, ctx.document._body)
     table._tbl.tblStyle_val = style_id(table.part, layout.TABLE_STYLE)
     set_table_width_full(table._tbl)
     row = table.rows[0]

@@ -454,6 +454,23 @@ def first_child(parent: Any, tag: str) -> Any:
     return child
 
 
+def last_child(parent: Any) -> Any:
+    """The element's last child, or None (lxml's `len()` walks every child; `[-1]` does not)."""
+    try:
+        return parent[-1]
+    except IndexError:
+        return None
+
+
+def insert_block(body: Any, element: Any) -> None:
+    """Append a block element to the body, before its final w:sectPr if it has one."""
+    last = last_child(body)
+    if last is not None and last.tag == W_SECT_PR:
+        last.addprevious(element)
+    else:
+        body.append(element)
+
+
 def add_paragraph(document: Document, text: str = "", style: str | None = None) -> Paragraph:
     """`document.add_paragraph(text, style)`, building the XML directly (python-docx's path is slow in bulk)."""
     from docx.text.paragraph import Paragraph as DocxParagraph
@@ -462,10 +479,7 @@ def add_paragraph(document: Document, text: str = "", style: str | None = None) 
     p = body.makeelement(W_P)
     if style is not None and style != "Normal":
         set_paragraph_style_id(p, style_id(document.part, style))
-    if len(body) and body[-1].tag == W_SECT_PR:
-        body[-1].addprevious(p)
-    else:
-        body.append(p)
+    insert_block(body, p)
     paragraph = DocxParagraph(p, document._body)
     if text:
         add_text_run(paragraph, text)

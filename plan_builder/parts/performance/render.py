@@ -20,6 +20,7 @@ from plan_builder.figures.pending import PendingItem, PendingValue
 from plan_builder.parts.performance.charts import chart_alt_text, chart_png
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
+from plan_builder.word.images import add_picture
 from plan_builder.word.paragraphs import add_caption, add_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.xml import add_paragraph, add_text_run, align, set_alt_text, shade_cell
@@ -132,7 +133,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     figure_number = ctx.figure_count
     paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(series, ctx.images)), width=ctx.text_width)
+    shape = add_picture(ctx, paragraph, io.BytesIO(chart_png(series, ctx.images)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)
     if series.measure.basis:
         _note(

@@ -13,6 +13,7 @@ from plan_builder.outputs.cache import image_key
 from plan_builder.parts.risks.model import RiskRegister, Score, _rating
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
+from plan_builder.word.images import add_picture
 from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.raster import Canvas, font_name, points
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
@@ -168,5 +169,5 @@ def render_register(ctx: RenderContext, register: RiskRegister, call: BlockCall)
     paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     png = ctx.images.get_or_render(heat_map_key(register), lambda: render_heat_map(register))
-    shape = paragraph.add_run().add_picture(io.BytesIO(png), width=int(ctx.text_width * 0.7))
+    shape = add_picture(ctx, paragraph, io.BytesIO(png), width=int(ctx.text_width * 0.7))
     set_alt_text(shape, heat_map_alt_text(register), "Risk heat map")
