@@ -20,11 +20,20 @@ HEADER_TEXT = WHITE  # 8.9:1 on the header fill
 # Rating colours as (fill, text), GOV.UK tag colours.
 GREEN = ("CCE2D8", "005A30")
 AMBER = ("FFF7BF", "594D00")
+AMBER_GREEN = ("E3EFC7", "3B4A00")
+RED_AMBER = ("FCDDC8", "6E3619")
 RED = ("F6D7D2", "942514")
 DARK_RED = ("942514", WHITE)
 GREY = ("F3F2F1", "383F43")
 
-RAG = {"Green": GREEN, "Amber": AMBER, "Red": RED, "Not rated": GREY}
+RAG = {
+    "Green": GREEN,
+    "Amber/Green": AMBER_GREEN,
+    "Amber": AMBER,
+    "Red/Amber": RED_AMBER,
+    "Red": RED,
+    "Not rated": GREY,
+}
 """By the RAG word (`figures.figure.Rag` values)."""
 RISK_BANDS = {"green": GREEN, "amber": AMBER, "red": RED, "dark-red": DARK_RED}
 """By a risk band's colour name (risk register YAML `bands[].colour`)."""

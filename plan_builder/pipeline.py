@@ -21,7 +21,6 @@ from plan_builder.documents.models import document_models
 from plan_builder.errors import OutputError, Problems
 from plan_builder.figures.figure import Figure
 from plan_builder.figures.filters import FILTERS
-from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text
 from plan_builder.figures.pending import check_outstanding
 from plan_builder.figures.performance import (
@@ -30,6 +29,7 @@ from plan_builder.figures.performance import (
     figure_namespace,
     load_performance_data,
 )
+from plan_builder.figures.result import PerformanceResult
 from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
 from plan_builder.inputs.config import Plan, Status, load_plan
 from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
@@ -219,7 +219,9 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         document=document_name,
         pdf=None,
         sections={_relative(plan, r.section.path): r.text for r in computed.rendered},
-        figures={ident: figure.summary() for ident, figure in computed.performance.figures.items()},
+        figures={
+            ident: figure.summary() for ident, figure in computed.performance.figures.items() if not figure.alias_of
+        },
         warnings=computed.warnings,
         extra_inputs=[],
         built_at=dt.datetime.now().astimezone(),

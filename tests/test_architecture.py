@@ -68,7 +68,10 @@ def uses_python_docx(module: str) -> bool:
 @pytest.mark.parametrize(
     ("rule", "modules"),
     [
-        ("inputs/ and figures/ never import a renderer or python-docx", ("plan_builder.inputs", "plan_builder.figures")),
+        (
+            "inputs/ and figures/ never import a renderer or python-docx",
+            ("plan_builder.inputs", "plan_builder.figures"),
+        ),
         ("checks/ never imports a renderer", ("plan_builder.checks",)),
     ],
 )
@@ -81,7 +84,9 @@ def test_stages_do_not_import_renderers(rule: str, modules: tuple[str, ...]) -> 
         if is_renderer(target)
     ]
     if modules[0] != "plan_builder.checks":
-        broken += [f"{module} -> python-docx" for module in MODULES if module.startswith(modules) and uses_python_docx(module)]
+        broken += [
+            f"{module} -> python-docx" for module in MODULES if module.startswith(modules) and uses_python_docx(module)
+        ]
     assert broken == [], rule
 
 

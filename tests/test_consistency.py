@@ -15,8 +15,11 @@ import pytest
 
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.figures.figure import Figure, Polarity, Unit
-from plan_builder.figures.metrics import FTE, PerformanceResult, Row, compute_indicator, reoffending_indicator
+from plan_builder.figures.indicators import compute_indicator
+from plan_builder.figures.measures import FTE, Row, reoffending_indicator
 from plan_builder.figures.performance import compute_performance, load_performance_data
+from plan_builder.figures.periods import Period
+from plan_builder.figures.result import PerformanceResult
 from plan_builder.inputs.config import Performance, load_plan
 from plan_builder.inputs.sections import split_front_matter
 
@@ -29,14 +32,21 @@ CONFIG = Performance(area="Service", comparators={"family": "Family"})
 def _figures() -> dict[str, Figure]:
     result = PerformanceResult()
     fte = [
-        Row("Service", D(2021, 1, 1), D(2021, 12, 31), {"fte_count": 67, "population_10_17": 35_638}, "t"),
-        Row("Service", D(2022, 1, 1), D(2022, 12, 31), {"fte_count": 80, "population_10_17": 40_000}, "t"),
-        Row("Family", D(2022, 1, 1), D(2022, 12, 31), {"fte_count": 470, "population_10_17": 314_500}, "t"),
+        Row("Service", Period(D(2021, 1, 1), D(2021, 12, 31)), {"fte_count": 67, "population_10_17": 35_638}, "t"),
+        Row("Service", Period(D(2022, 1, 1), D(2022, 12, 31)), {"fte_count": 80, "population_10_17": 40_000}, "t"),
+        Row("Family", Period(D(2022, 1, 1), D(2022, 12, 31)), {"fte_count": 470, "population_10_17": 314_500}, "t"),
     ]
     compute_indicator(result, FTE, fte, CONFIG)
     reoffending = [
-        Row("Service", D(2020, 4, 1), D(2021, 3, 31), {"children": 100, "reoffenders": 30, "reoffences": 112}, "t"),
-        Row("Service", D(2021, 4, 1), D(2022, 3, 31), {"children": 80, "reoffenders": 12, "reoffences": 50}, "t"),
+        Row(
+            "Service",
+            Period(D(2020, 4, 1), D(2021, 3, 31)),
+            {"children": 100, "reoffenders": 30, "reoffences": 112},
+            "t",
+        ),
+        Row(
+            "Service", Period(D(2021, 4, 1), D(2022, 3, 31)), {"children": 80, "reoffenders": 12, "reoffences": 50}, "t"
+        ),
     ]
     compute_indicator(result, reoffending_indicator("annual"), reoffending, CONFIG)
     return result.figures

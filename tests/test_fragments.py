@@ -143,7 +143,9 @@ def test_cached_blocks_follow_a_change_of_template(tmp_path):
     from docx.oxml.ns import qn
 
     def other_template(plan):
-        _template_with_caption_id(plan / "templates" / "plan-template.docx", plan / "templates" / "council.docx", "Lgende")
+        _template_with_caption_id(
+            plan / "templates" / "plan-template.docx", plan / "templates" / "council.docx", "Lgende"
+        )
         manifest = plan / "plan.yaml"
         manifest.write_text(manifest.read_text() + "template: templates/council.docx\n")
 

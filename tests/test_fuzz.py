@@ -59,10 +59,9 @@ from conftest import (
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from plan_builder.errors import ConfigError, DataError, PlanBuilderError, SectionError
+from plan_builder.errors import ConfigError, DataError, PlanBuilderError, Problems, SectionError
 from plan_builder.figures.filters import FILTERS, number, pct
-from plan_builder.figures.local import compute_local, load_local_indicators
-from plan_builder.figures.metrics import PerformanceResult
+from plan_builder.figures.local import load_local_indicators
 from plan_builder.figures.narrative import make_environment, render_text
 from plan_builder.figures.performance import (
     PerformanceData,
@@ -70,6 +69,8 @@ from plan_builder.figures.performance import (
     figure_namespace,
     load_performance_data,
 )
+from plan_builder.figures.result import PerformanceResult
+from plan_builder.figures.scorecard import compute_local
 from plan_builder.inputs.config import Plan, load_plan
 from plan_builder.inputs.data import load_dataset
 from plan_builder.inputs.sections import load_section
@@ -802,7 +803,9 @@ def test_local_indicators(scratch: Path, data: st.DataObject) -> None:
     def load_and_compute() -> PerformanceResult:
         indicators, doc = load_local_indicators(scratch / name, display)
         result = PerformanceResult()
-        compute_local(result, indicators, doc)
+        problems = Problems()
+        compute_local(result, indicators, doc, "Calderbrook", 30, problems)
+        problems.raise_if_any()
         for figure in result.figures.values():  # as the tables and `figures --json` show them
             figure.to_json()
         return result
@@ -1143,7 +1146,9 @@ def local_indicators(tmp_path: Path, latest: str, unit: str = "percent") -> Perf
     )
     indicators, doc = load_local_indicators(path, Path("data/local.yaml"))
     result = PerformanceResult()
-    compute_local(result, indicators, doc)
+    problems = Problems()
+    compute_local(result, indicators, doc, "Calderbrook", 30, problems)
+    problems.raise_if_any()
     return result
 
 

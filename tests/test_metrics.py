@@ -7,15 +7,12 @@ import datetime as dt
 import pytest
 
 from plan_builder.figures.figure import Polarity, Rag, Unit, format_figure
-from plan_builder.figures.metrics import (
-    FTE,
-    PerformanceResult,
-    Row,
-    annual_from_quarters,
-    compute_indicator,
-    reoffending_indicator,
-)
+from plan_builder.figures.indicators import compute_indicator
+from plan_builder.figures.measures import FTE, Row, reoffending_indicator
+from plan_builder.figures.periods import Period
 from plan_builder.figures.rag import direction_of_travel, rate_against_comparator, rate_against_target
+from plan_builder.figures.reoffending import annual_from_quarters
+from plan_builder.figures.result import PerformanceResult
 from plan_builder.inputs.config import Performance, RagRule
 
 D = dt.date
@@ -30,7 +27,9 @@ def cohort(
     reoffences: int | None,
     area: str = "Service",
 ) -> Row:
-    return Row(area, start, end, {"children": children, "reoffenders": reoffenders, "reoffences": reoffences}, "t")
+    return Row(
+        area, Period(start, end), {"children": children, "reoffenders": reoffenders, "reoffences": reoffences}, "t"
+    )
 
 
 def compute(indicator, rows, config=CONFIG) -> PerformanceResult:
@@ -103,8 +102,8 @@ def test_frequency_rate_seed_003():
 def test_fte_increase_is_never_a_decrease_seed_000():
     # Leicester: 67 -> 80 children, 188 -> 200 per 100,000 was labelled "GREEN - Decrease -14.3%".
     rows = [
-        Row("Service", D(2021, 1, 1), D(2021, 12, 31), {"fte_count": 67, "population_10_17": 35_638}, "t"),
-        Row("Service", D(2022, 1, 1), D(2022, 12, 31), {"fte_count": 80, "population_10_17": 40_000}, "t"),
+        Row("Service", Period(D(2021, 1, 1), D(2021, 12, 31)), {"fte_count": 67, "population_10_17": 35_638}, "t"),
+        Row("Service", Period(D(2022, 1, 1), D(2022, 12, 31)), {"fte_count": 80, "population_10_17": 40_000}, "t"),
     ]
     figures = compute(FTE, rows).figures
     assert figures["fte.latest.rate"].display == "200"
@@ -118,9 +117,16 @@ def test_fte_increase_is_never_a_decrease_seed_000():
 
 def test_custody_rate_uses_the_real_population_seed_001():
     # 9 sentences among about 35,000 children is about 0.26 per 1,000, not the stated 0.11.
-    from plan_builder.figures.metrics import CUSTODY
+    from plan_builder.figures.measures import CUSTODY
 
-    rows = [Row("Service", D(2021, 1, 1), D(2021, 12, 31), {"custodial_sentences": 9, "population_10_17": 35_000}, "t")]
+    rows = [
+        Row(
+            "Service",
+            Period(D(2021, 1, 1), D(2021, 12, 31)),
+            {"custodial_sentences": 9, "population_10_17": 35_000},
+            "t",
+        )
+    ]
     figures = compute(CUSTODY, rows).figures
     assert figures["custody.latest.rate"].display == "0.26"
     assert figures["custody.latest.rate"].basis.endswith("x 1,000")
@@ -134,7 +140,7 @@ def test_annual_cohort_sums_quarters_never_averages_rates():
         cohort(D(2022, 10, 1), D(2022, 12, 31), 20, 2, 4),
     ]
     (annual,) = annual_from_quarters(quarters)
-    assert (annual.start, annual.end) == (D(2022, 1, 1), D(2022, 12, 31))
+    assert (annual.period.start, annual.period.end) == (D(2022, 1, 1), D(2022, 12, 31))
     assert annual.counts == {"children": 100, "reoffenders": 14, "reoffences": 28}
     figures = compute(reoffending_indicator("annual"), [annual]).figures
     assert figures["reoffending.annual.latest.binary"].value == pytest.approx(14.0)  # mean of rates would be 22.5
@@ -155,7 +161,7 @@ def test_zero_or_missing_denominator_is_not_available_with_a_reason():
     binary = compute(reoffending_indicator("quarterly"), rows).figures["reoffending.quarterly.latest.binary"]
     assert binary.value is None
     assert binary.display == "n/a (children is zero for Jan-Mar 2022)"
-    rows = [Row("Service", D(2022, 1, 1), D(2022, 12, 31), {"fte_count": 50, "population_10_17": None}, "t")]
+    rows = [Row("Service", Period(D(2022, 1, 1), D(2022, 12, 31)), {"fte_count": 50, "population_10_17": None}, "t")]
     rate = compute(FTE, rows).figures["fte.latest.rate"]
     assert rate.display == "n/a (population_10_17 is missing for Jan-Dec 2022)"
 
@@ -169,9 +175,11 @@ def test_small_cohort_carries_a_caveat():
 
 def test_comparators_and_rag_against_family():
     rows = [
-        Row("Service", D(2023, 1, 1), D(2023, 12, 31), {"fte_count": 50, "population_10_17": 25_000}, "t"),
-        Row("Family", D(2023, 1, 1), D(2023, 12, 31), {"fte_count": 600, "population_10_17": 300_000}, "t"),
-        Row("National", D(2023, 1, 1), D(2023, 12, 31), {"fte_count": 9_000, "population_10_17": 6_000_000}, "t"),
+        Row("Service", Period(D(2023, 1, 1), D(2023, 12, 31)), {"fte_count": 50, "population_10_17": 25_000}, "t"),
+        Row("Family", Period(D(2023, 1, 1), D(2023, 12, 31)), {"fte_count": 600, "population_10_17": 300_000}, "t"),
+        Row(
+            "National", Period(D(2023, 1, 1), D(2023, 12, 31)), {"fte_count": 9_000, "population_10_17": 6_000_000}, "t"
+        ),
     ]
     figures = compute(FTE, rows).figures
     assert figures["fte.family.rate"].display == "200"
@@ -196,7 +204,7 @@ def test_rag_rules():
 
 def test_rag_override_from_config():
     config = Performance(area="Service", rag={"fte.latest.rate": RagRule(target=150, tolerance=10)})
-    rows = [Row("Service", D(2023, 1, 1), D(2023, 12, 31), {"fte_count": 40, "population_10_17": 25_000}, "t")]
+    rows = [Row("Service", Period(D(2023, 1, 1), D(2023, 12, 31)), {"fte_count": 40, "population_10_17": 25_000}, "t")]
     latest = compute(FTE, rows, config).figures["fte.latest.rate"]
     assert latest.rag is Rag.AMBER
     assert latest.rag_reason == "within 10 of the target of 150"

@@ -33,9 +33,9 @@ from jinja2.exceptions import TemplateError
 from plan_builder.figures.figure import Figure, Unit
 from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.formatting import round_half_up
-from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment
 from plan_builder.figures.performance import figure_namespace
+from plan_builder.figures.result import PerformanceResult
 
 WINDOW = 8
 """Most words between a direction word and the figure it is read as describing."""

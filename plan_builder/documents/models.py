@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from plan_builder.documents.plan import cover_fields
-from plan_builder.figures.metrics import PerformanceResult
+from plan_builder.figures.result import PerformanceResult
 from plan_builder.inputs.config import Plan, Status
 from plan_builder.outputs.digest import file_digest
 from plan_builder.outputs.manifest import ChangeSummary

@@ -21,6 +21,7 @@ class Unit(str, Enum):
     COUNT = "count"
     PERCENT = "percent"
     RATE_PER_100K = "rate per 100,000"
+    RATE_PER_10K = "rate per 10,000"
     RATE_PER_1K = "rate per 1,000"
     RATIO = "ratio"
     """A plain ratio such as reoffences per child."""
@@ -38,10 +39,15 @@ class Polarity(str, Enum):
 
 
 class Rag(str, Enum):
-    """Red, amber, green, always shown as a word; colour only adds to it."""
+    """Red, amber, green (and the two in-between bands some services use), always shown as a word.
+
+    Colour only adds to the word. A service chooses which of these bands its rules use.
+    """
 
     GREEN = "Green"
+    AMBER_GREEN = "Amber/Green"
     AMBER = "Amber"
+    RED_AMBER = "Red/Amber"
     RED = "Red"
     NOT_RATED = "Not rated"
 
@@ -50,6 +56,7 @@ DEFAULT_DECIMALS = {
     Unit.COUNT: 0,
     Unit.PERCENT: 1,
     Unit.RATE_PER_100K: 0,
+    Unit.RATE_PER_10K: 1,
     Unit.RATE_PER_1K: 2,
     Unit.RATIO: 2,
     Unit.PERCENT_CHANGE: 1,
@@ -81,6 +88,11 @@ class Figure:
     caveat: str = ""
     """Shown beside the figure, e.g. that the cohort is small and rates swing."""
     pending: str = ""
+    signed: bool = False
+    """A difference between two values in the measure's own unit: shown with its sign ('+0.05')."""
+    alias_of: str = ""
+    """The id of the figure this one repeats under another name (a headline id, or a period's own id).
+    Listings of what changed skip aliases, so each change is told once."""
 
     @property
     def places(self) -> int:
@@ -127,6 +139,7 @@ class Figure:
             "direction": self.direction,
             "reason": self.reason or None,
             "caveat": self.caveat or None,
+            "alias_of": self.alias_of or None,
         }
 
 
@@ -136,6 +149,8 @@ def format_figure(figure: Figure, *, short: bool = False) -> str:
     if value is None:
         return NOT_AVAILABLE if short or not figure.reason else f"{NOT_AVAILABLE} ({figure.reason})"
     unit, places = figure.unit, figure.places
+    if figure.signed:
+        return signed(value, places, " points" if unit is Unit.PERCENT and short else "")
     if unit is Unit.PERCENT:
         return plain(value, places) + "%"
     if unit is Unit.POINTS_CHANGE:

@@ -15,7 +15,8 @@ from pathlib import Path
 from pydantic import Field
 
 from plan_builder.figures.figure import Polarity, Unit
-from plan_builder.figures.metrics import Indicator, Measure, Row
+from plan_builder.figures.measures import Indicator, Measure, Row
+from plan_builder.figures.periods import Period
 from plan_builder.inputs.data import Dataset
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import parse_yaml
@@ -27,36 +28,55 @@ class KpiMeasure(StrictModel):
     id: str
     label: str
     polarity: Polarity
-    headline: bool = False
 
 
 class KpiDefinition(StrictModel):
-    """A KPI: its number, name, measures and any chain between them."""
+    """A KPI: its number, name, measures, its one main measure, and any chain between measures."""
 
     id: str
     number: int
     name: str
     measures: list[KpiMeasure]
+    main: str | None = None
+    """The main measure: rated, charted and shown in the performance summary."""
     chain: list[str] = Field(default_factory=list)
     counts: str = "children"
     """What the denominators count, for the small-number caveat."""
 
 
-class KpiList(StrictModel):
-    """The packaged list of KPIs."""
+class KpiVersion(StrictModel):
+    """The KPIs as worded from one plan year on."""
 
+    from_: str = Field(alias="from", pattern=r"^\d{4}-\d{2}$")
+    wording: str
     kpis: list[KpiDefinition]
 
 
-def load_kpi_definitions() -> list[KpiDefinition]:
-    """Read `plan_builder/defaults/kpis.yaml` (once per process: packaged files do not change)."""
-    return list(_kpi_definitions())
+class KpiList(StrictModel):
+    """The packaged KPI definitions, one version per change of wording."""
+
+    versions: list[KpiVersion]
+
+
+def load_kpi_definitions(period: str = "9999-99") -> list[KpiDefinition]:
+    """The KPIs for a plan of `period` ('2025-26'): the newest wording whose `from` is not after it.
+
+    Read from `plan_builder/inputs/defaults/kpis.yaml` once per process (packaged files do not change).
+    """
+    return list(kpi_version(period).kpis)
+
+
+def kpi_version(period: str) -> KpiVersion:
+    """The version of the KPI wording a plan of `period` follows (the oldest for earlier periods)."""
+    versions = sorted(_kpi_versions(), key=lambda v: v.from_)
+    chosen = [v for v in versions if v.from_ <= period]
+    return chosen[-1] if chosen else versions[0]
 
 
 @lru_cache(maxsize=1)
-def _kpi_definitions() -> tuple[KpiDefinition, ...]:
+def _kpi_versions() -> tuple[KpiVersion, ...]:
     text = (resources.files("plan_builder.inputs") / "defaults" / "kpis.yaml").read_text(encoding="utf-8")
-    return tuple(validate(KpiList, parse_yaml(text, Path("plan_builder/defaults/kpis.yaml"))).kpis)
+    return tuple(validate(KpiList, parse_yaml(text, Path("plan_builder/inputs/defaults/kpis.yaml"))).versions)
 
 
 def kpi_indicator(definition: KpiDefinition) -> Indicator:
@@ -71,7 +91,7 @@ def kpi_indicator(definition: KpiDefinition) -> Indicator:
             denominator=f"{m.id}.denominator",
             scale=100,
             basis=f"{m.label.lower()}: numerator / denominator x 100",
-            rated=m.headline,
+            rated=m.id == definition.main,
             children_denominator=True,
             counts=definition.counts,
         )
@@ -117,7 +137,7 @@ def kpi_rows(dataset: Dataset, definitions: list[KpiDefinition]) -> tuple[dict[s
     by_id = {d.id: d for d in definitions}
     for key, counts in grouped.items():
         kpi, area, start, end = key
-        row = Row(area, start, end, counts, sources[key])  # type: ignore[arg-type]
+        row = Row(area, Period(start, end), counts, sources[key])  # type: ignore[arg-type]
         rows.setdefault(kpi, []).append(row)
         chain = by_id[kpi].chain
         for before, after in zip(chain, chain[1:], strict=False):

@@ -1,29 +1,52 @@
-"""Local indicators: the service's own measures, defined in YAML with their values per period."""
+"""Local indicators: the service's own measures, as scorecard rows with a series of periods.
+
+Each indicator in the local indicators YAML has a unit (count, percent, ratio, or a rate per
+1,000, 10,000 or 100,000), a polarity ("good performance is higher/lower"), optional target and
+tolerance, benchmarks (any named comparators, with a value per period), and a value for each
+period it covers (months, quarters or years): numerator and denominator, a value, or named
+parts that add up to a total (a breakdown). plan-builder computes every period's value, the
+latest and previous, change, RAG, direction, year to date and the small-number caveat, and
+checks every typed value (`stated`) against the computed one.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from plan_builder.errors import ConfigError
 from plan_builder.figures.figure import Figure, Polarity, Unit
-from plan_builder.figures.metrics import PerformanceResult
-from plan_builder.figures.rag import direction_of_travel, rate_against_target
-from plan_builder.figures.stated import check_stated
+from plan_builder.figures.measures import UNIT_SCALE, Compare, small_number_caveat
+from plan_builder.figures.periods import Period, parse_period
+from plan_builder.inputs.config import ChangeKind, RagRule
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
 
 class LocalPeriod(StrictModel):
-    """One period's value of a local indicator: a ratio of counts, or a value."""
+    """One period's value of a local indicator: a ratio of counts, a value, or parts adding to a total."""
 
     period: str
     numerator: float | None = None
     denominator: float | None = None
     value: float | None = None
+    parts: dict[str, float] = Field(default_factory=dict)
+    """A breakdown: named parts whose sum is the period's value."""
+    stated: float | None = None
+    """A value typed elsewhere for this period, checked against the computed one."""
+    stated_total: float | None = None
+    """For a breakdown: the total typed elsewhere, checked against the sum of the parts."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> LocalPeriod:
+        given = [self.value is not None, self.numerator is not None or self.denominator is not None, bool(self.parts)]
+        if sum(given) > 1:
+            raise ValueError("give one of: numerator and denominator, value, or parts")
+        return self
 
 
 class LocalIndicator(StrictModel):
@@ -35,9 +58,29 @@ class LocalIndicator(StrictModel):
     polarity: Polarity
     target: float | None = None
     tolerance: float = 0
-    latest: LocalPeriod
+    rag: RagRule | None = None
+    """A RAG rule of any scheme; by default, against `target` when there is one."""
+    compare: Compare = "previous-period"
+    """'previous-period' (the month or quarter before) or 'previous-year' (the same period a year earlier)."""
+    change: ChangeKind | None = None
+    counts: str = "children"
+    """What the denominator counts, for the small-number caveat."""
+    periods: list[LocalPeriod] = Field(default_factory=list)
+    latest: LocalPeriod | None = None
     previous: LocalPeriod | None = None
     stated: float | None = None
+    """Typed value of the latest period (same as `stated` on the latest period)."""
+    benchmarks: dict[str, dict[str, float]] = Field(default_factory=dict)
+    """Comparator name -> period label -> value, e.g. 'statistical neighbours': {'Mar 2025': 88.1}."""
+    notes: str = ""
+    """Data notes shown with the scorecard row."""
+
+    def all_periods(self) -> list[LocalPeriod]:
+        """`periods`, with `previous` and `latest` (the older way of giving two periods) added."""
+        extra = [p for p in (self.previous, self.latest) if p is not None]
+        if self.latest is not None and self.stated is not None and self.latest.stated is None:
+            extra[-1] = self.latest.model_copy(update={"stated": self.stated})
+        return [*self.periods, *extra]
 
 
 class LocalIndicatorFile(StrictModel):
@@ -46,19 +89,33 @@ class LocalIndicatorFile(StrictModel):
     indicators: list[LocalIndicator] = Field(default_factory=list)
 
 
-def _local_value(indicator: LocalIndicator, period: LocalPeriod) -> tuple[float | None, str, dict[str, float | None]]:
-    if period.value is not None:
-        return period.value, "", {"value": period.value}
-    inputs = {"numerator": period.numerator, "denominator": period.denominator}
-    if period.numerator is None or period.denominator is None:
-        return None, "numerator or denominator missing", inputs
-    if period.denominator == 0:
-        return None, f"denominator is zero for {period.period}", inputs
-    scale = 100 if indicator.unit is Unit.PERCENT else 1
-    value = period.numerator / period.denominator * scale
-    if not math.isfinite(value):  # e.g. 1e300 / 1e-300: too large for a float
-        return None, f"numerator / denominator is too large to compute for {period.period}", inputs
-    return value, "", inputs
+@dataclass(frozen=True)
+class Breakdown:
+    """An indicator's parts for its latest period, with their total and shares."""
+
+    name: str
+    period: str
+    parts: list[tuple[str, float]]
+    total: float
+    stated_total: float | None
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    """One local indicator as a scorecard row: its series, latest figure, target and benchmarks."""
+
+    indicator: LocalIndicator
+    periods: list[Figure]
+    latest: Figure
+    previous: Figure | None
+    change: Figure | None
+    year_to_date: Figure | None
+    benchmarks: dict[str, Figure] = field(default_factory=dict)
+
+    @property
+    def good_performance(self) -> str:
+        """'higher', 'lower' or 'neither' (a measure with no better direction)."""
+        return {Polarity.HIGHER: "higher", Polarity.LOWER: "lower"}.get(self.indicator.polarity, "neither")
 
 
 def load_local_indicators(path: Path, display: Path) -> tuple[list[LocalIndicator], YamlDocument]:
@@ -69,61 +126,64 @@ def load_local_indicators(path: Path, display: Path) -> tuple[list[LocalIndicato
     return validate(LocalIndicatorFile, doc).indicators, doc
 
 
-def _local_figure(indicator: LocalIndicator, slot: str, period: LocalPeriod, **extra: Any) -> Figure:
-    """The figure for one period ('latest' or 'previous') of a local indicator."""
-    value, reason, inputs = _local_value(indicator, period)
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "part"
+
+
+def _value(indicator: LocalIndicator, entry: LocalPeriod) -> tuple[float | None, str, dict[str, float | None]]:
+    """(value, reason if none, inputs) of one period."""
+    if entry.parts:
+        return sum(entry.parts.values()), "", {**entry.parts}
+    if entry.value is not None:
+        return entry.value, "", {"value": entry.value}
+    inputs = {"numerator": entry.numerator, "denominator": entry.denominator}
+    if entry.numerator is None or entry.denominator is None:
+        return None, f"numerator or denominator missing for {entry.period}", inputs
+    if entry.denominator == 0:
+        return None, f"denominator is zero for {entry.period}", inputs
+    value = entry.numerator / entry.denominator * UNIT_SCALE.get(indicator.unit, 1)
+    if not math.isfinite(value):  # e.g. 1e300 / 1e-300: too large for a float
+        return None, f"numerator / denominator is too large to compute for {entry.period}", inputs
+    return value, "", inputs
+
+
+def _basis(indicator: LocalIndicator) -> str:
+    scale = UNIT_SCALE.get(indicator.unit, 1)
+    return "numerator / denominator" + (f" x {scale:,}" if scale != 1 else "")
+
+
+def _figure(indicator: LocalIndicator, ident: str, period: Period, entry: LocalPeriod, threshold: int) -> Figure:
+    value, reason, inputs = _value(indicator, entry)
+    ratio = entry.denominator is not None and indicator.unit is not Unit.COUNT
     return Figure(
-        id=f"local.{indicator.id}.{slot}",
+        id=ident,
         label=indicator.name,
         value=value,
         unit=indicator.unit,
-        period=period.period,
+        period=period.label,
         inputs=inputs,
         polarity=indicator.polarity,
         reason=reason,
-        basis="numerator / denominator" + (" x 100" if indicator.unit is Unit.PERCENT else ""),
-        **extra,
+        basis="sum of the parts" if entry.parts else (_basis(indicator) if ratio else "as reported"),
+        caveat=small_number_caveat(indicator.counts, entry.denominator, threshold) if ratio else "",
     )
 
 
-def compute_local(result: PerformanceResult, indicators: list[LocalIndicator], doc: YamlDocument) -> None:
-    """Compute local indicator figures, with RAG against their targets."""
-    for index, indicator in enumerate(indicators):
-        prefix = f"local.{indicator.id}"
-        previous = result.add(_local_figure(indicator, "previous", indicator.previous)) if indicator.previous else None
-        value = _local_value(indicator, indicator.latest)[0]
-        direction = direction_of_travel(value, previous.value if previous else None, indicator.polarity)
-        rag, why = (None, "")
-        if indicator.target is not None and value is not None:
-            rag, why = rate_against_target(value, indicator.polarity, indicator.target, indicator.tolerance)
-        latest = result.add(
-            _local_figure(indicator, "latest", indicator.latest, rag=rag, rag_reason=why, direction=direction)
-        )
-        change = None
-        if previous is not None:
-            points = indicator.unit is Unit.PERCENT
-            change_value = None
-            if value is not None and previous.value is not None:
-                if points:
-                    change_value = value - previous.value
-                elif previous.value:
-                    change_value = (value - previous.value) / previous.value * 100
-                if change_value is not None and not math.isfinite(change_value):  # too large for a float
-                    change_value = None
-            change = result.add(
-                Figure(
-                    id=f"{prefix}.change",
-                    label=f"{indicator.name}: change",
-                    value=change_value,
-                    unit=Unit.POINTS_CHANGE if points else Unit.PERCENT_CHANGE,
-                    period=f"{previous.period} to {latest.period}",
-                    polarity=indicator.polarity,
-                    direction=direction,
-                    reason="" if change_value is not None else "not available",
-                )
+def parsed_periods(indicator: LocalIndicator, doc: YamlDocument, index: int) -> list[tuple[Period, LocalPeriod]]:
+    """Each period entry with its parsed label, in time order; an unreadable or repeated label is an error."""
+    found: dict[Period, LocalPeriod] = {}
+    problems = []
+    for entry in indicator.all_periods():
+        try:
+            period = parse_period(entry.period)
+        except ValueError as exc:
+            problems.append(f"{doc.where(('indicators', index))}: indicator {indicator.id}: period {exc}")
+            continue
+        if period in found:
+            problems.append(
+                f"{doc.where(('indicators', index))}: indicator {indicator.id}: period {entry.period!r} is given twice"
             )
-        from plan_builder.figures.metrics import SummaryRow
-
-        result.summary.append(SummaryRow(indicator.name, latest, previous, change, None, None))
-        if indicator.stated is not None:
-            check_stated(result, latest, indicator.stated, doc.where(("indicators", index, "stated")))
+        found[period] = entry
+    if problems:
+        raise ConfigError(*problems)
+    return sorted(found.items())

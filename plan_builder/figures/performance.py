@@ -10,20 +10,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plan_builder.errors import DataError, PlanBuilderError, Problems
+from plan_builder.figures.indicators import compute_indicator
 from plan_builder.figures.kpis import kpi_indicator, kpi_rows, load_kpi_definitions
-from plan_builder.figures.local import LocalIndicator, compute_local, load_local_indicators
-from plan_builder.figures.metrics import (
-    CUSTODY,
-    DATASET_PREFIXES,
-    FTE,
-    PerformanceResult,
-    compute_indicator,
-    reoffending_indicator,
-    reoffending_rows,
-    rows_from_records,
-)
+from plan_builder.figures.local import LocalIndicator, load_local_indicators
+from plan_builder.figures.measures import CUSTODY, FTE, Row, reoffending_indicator, rows_from_records
 from plan_builder.figures.narrative import namespace
 from plan_builder.figures.pending import PendingItem, PendingValue
+from plan_builder.figures.populations import (
+    IMPLIED_PCT,
+    POPULATION,
+    fill_populations,
+    population_table,
+    population_warnings,
+)
+from plan_builder.figures.reoffending import reoffending_rows
+from plan_builder.figures.result import DATASET_PREFIXES, PerformanceResult
+from plan_builder.figures.scorecard import compute_local
 from plan_builder.figures.stated import check_stated
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.data import Dataset, load_dataset
@@ -93,51 +95,80 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
     return PerformanceData(datasets, local, local_doc, pending, broken)
 
 
-def compute_performance(plan: Plan, data: PerformanceData) -> PerformanceResult:
-    """Compute all figures, series and summary rows from the loaded data."""
+def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | None = None) -> PerformanceResult:
+    """Compute all figures, series and summary rows from the loaded data.
+
+    Problems that stop a part of the computation (a local indicator's unreadable period) are
+    added to `problems`, or raised at the end when none is given.
+    """
     config = plan.manifest.performance
     if config is None:
         raise ValueError("compute_performance needs a plan with a 'performance' section")
+    own = problems if problems is not None else Problems()
     result = PerformanceResult(pending=list(data.pending), broken=list(data.broken))
     sets = data.datasets
-    if "fte" in sets:
-        compute_indicator(
-            result,
-            FTE,
-            rows_from_records(sets["fte"].records, "period_start", "period_end", ("fte_count", "population_10_17")),
-            config,
-            title="First time entrants per 100,000 children aged 10-17",
-        )
-    if "reoffending" in sets:
-        cohorts = reoffending_rows(sets["reoffending"])
-        for kind in ("annual", "quarterly"):
-            compute_indicator(result, reoffending_indicator(kind), cohorts[kind], config)
-    if "custody" in sets:
-        compute_indicator(
-            result,
-            CUSTODY,
-            rows_from_records(
-                sets["custody"].records, "period_start", "period_end", ("custodial_sentences", "population_10_17")
-            ),
-            config,
-            title="Custodial sentences per 1,000 children aged 10-17",
-        )
+    table = population_table(sets.get("population"))
+    with_population: dict[str, list[Row]] = {}
+    for name in ("fte", "reoffending", "custody"):
+        if name not in sets:
+            continue
+        if name == "reoffending":
+            cohorts, warnings = reoffending_rows(sets["reoffending"])
+            result.warnings += warnings
+            for kind in ("annual", "quarterly"):
+                if cohorts[kind]:
+                    compute_indicator(result, reoffending_indicator(kind), cohorts[kind], config)
+            continue
+        indicator, count = (FTE, "fte_count") if name == "fte" else (CUSTODY, "custodial_sentences")
+        rows = rows_from_records(sets[name].records, "period_start", "period_end", (count, POPULATION))
+        with_population[name] = rows
+        compute_indicator(result, indicator, fill_populations(rows, table), config, title=TITLES[name])
+    result.warnings += population_warnings(with_population, table)
     if "kpis" in sets:
-        definitions = load_kpi_definitions()
-        rows, warnings = kpi_rows(sets["kpis"], definitions)
+        definitions = load_kpi_definitions(plan.manifest.period)
+        rows_by_kpi, warnings = kpi_rows(sets["kpis"], definitions)
         result.warnings.extend(warnings)
         for definition in definitions:
-            if definition.id in rows:
-                compute_indicator(result, kpi_indicator(definition), rows[definition.id], config)
+            if definition.id in rows_by_kpi:
+                compute_indicator(result, kpi_indicator(definition), rows_by_kpi[definition.id], config)
     if data.local and data.local_doc is not None:
-        compute_local(result, data.local, data.local_doc)
+        compute_local(result, data.local, data.local_doc, config.area, config.small_denominator, own)
+    _check_stated(plan, result)
+    if problems is None:
+        own.raise_if_any()
+    return result
+
+
+TITLES = {
+    "fte": "First time entrants per 100,000 children aged 10-17",
+    "custody": "Custodial sentences per 1,000 children aged 10-17",
+}
+
+
+def _check_stated(plan: Plan, result: PerformanceResult) -> None:
+    """Typed values in plan.yaml (`performance.stated`) against the computed figures, and the population they imply."""
+    config = plan.manifest.performance
+    if config is None:
+        return
     for figure_id, stated in config.stated.items():
         where = plan.source.where(("performance", "stated", figure_id))
-        if figure_id not in result.figures:
+        figure = result.figures.get(figure_id)
+        if figure is None:
             result.warnings.append(f"{where}: performance.stated: no figure called {figure_id!r}")
             continue
-        check_stated(result, result.figures[figure_id], stated, where)
-    return result
+        check_stated(result, figure, stated, where)
+        population = figure.inputs.get(POPULATION)
+        counts = [v for k, v in figure.inputs.items() if k != POPULATION and v is not None]
+        scale = {"fte": 100_000, "custody": 1_000}.get(figure_id.split(".")[0])
+        if population and counts and scale and stated:
+            implied = counts[0] / stated * scale
+            gap = abs(implied - population) / population * 100
+            if gap > IMPLIED_PCT:
+                result.warnings.append(
+                    f"{where}: the stated {stated:g} for {figure_id} implies {implied:,.0f} children aged 10-17 "
+                    f"({counts[0]:g} / {stated:g} x {scale:,}), {gap:.0f}% away from the population the data hold "
+                    f"({population:,.0f}); check the rate and the population"
+                )
 
 
 def figure_namespace(result: PerformanceResult) -> dict[str, Any]:

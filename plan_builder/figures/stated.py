@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plan_builder.figures.figure import Figure
-from plan_builder.figures.metrics import PerformanceResult
+from plan_builder.figures.result import PerformanceResult
 from plan_builder.inputs.sections import Section
 
 

@@ -133,9 +133,26 @@ def _source(value: object) -> object:
     return value
 
 
-class RagRule(StrictModel):
-    """How a figure is rated: against a target, or against a comparator area."""
+RagWord = Literal["Green", "Amber/Green", "Amber", "Red/Amber", "Red"]
 
+
+class Band(StrictModel):
+    """One band of a banded RAG rule: values at or better than `limit` (by the figure's polarity)."""
+
+    rag: RagWord
+    limit: float | None = None
+    """The band's edge in the figure's unit; the last (worst) band has none."""
+
+
+class RagRule(StrictModel):
+    """How a figure is rated: against a target, a comparator area, its direction of travel, or bands.
+
+    The scheme is named (`scheme:`) or follows from what is given: `target` rates against a
+    target, `bands` by value bands, `comparator` against an area; `scheme: direction` rates an
+    improvement Green, no change Amber and a worsening Red (words configurable).
+    """
+
+    scheme: Literal["comparator", "target", "direction", "bands"] | None = None
     target: float | None = None
     """Target value in the figure's own unit (e.g. 80 for 80%)."""
     tolerance: float = 0
@@ -143,12 +160,36 @@ class RagRule(StrictModel):
     comparator: Literal["family", "region", "pcc", "national"] | None = None
     tolerance_pct: float = 5
     """With `comparator`: Amber when worse than the comparator by at most this %."""
+    bands: list[Band] = Field(default_factory=list)
+    """Best band first; each holds values at or better than its limit."""
+    improving: RagWord = "Green"
+    no_change: RagWord = "Amber"
+    worsening: RagWord = "Red"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scheme_from_what_is_given(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("scheme") is None:
+            given = [key for key in ("target", "bands", "comparator") if data.get(key) is not None]
+            if len(given) != 1:
+                raise ValueError("give one of: a target, bands, a comparator, or scheme: direction")
+            return {**data, "scheme": given[0]}
+        return data
 
     @model_validator(mode="after")
-    def _one_rule(self) -> RagRule:
-        if (self.target is None) == (self.comparator is None):
-            raise ValueError("give either a target or a comparator")
+    def _complete(self) -> RagRule:
+        if self.scheme == "target" and self.target is None:
+            raise ValueError("scheme 'target' needs a target")
+        bands = self.bands
+        if self.scheme == "bands" and (
+            len(bands) < 2 or any(b.limit is None for b in bands[:-1]) or bands[-1].limit is not None
+        ):
+            raise ValueError("bands: list two or more, best first, each with a limit except the last")
         return self
+
+
+ChangeKind = Literal["percent", "points", "difference"]
+"""How a change is expressed: per cent change, percentage points, or the difference in the measure's unit."""
 
 
 class Performance(StrictModel):
@@ -158,7 +199,14 @@ class Performance(StrictModel):
     """The service's own area name, as it appears in the data's `area` column."""
     comparators: dict[Literal["family", "region", "pcc", "national"], str] = Field(default_factory=dict)
     """Area names of the comparators, e.g. family: 'YJS family', national: 'England and Wales'."""
-    datasets: dict[Literal["fte", "reoffending", "custody", "kpis"], DataSource] = Field(default_factory=dict)
+    datasets: dict[Literal["fte", "reoffending", "custody", "kpis", "population"], DataSource] = Field(
+        default_factory=dict
+    )
+    headline: dict[str, str] = Field(default_factory=dict)
+    """Which period shape is the headline of a measure, by indicator ('fte': 'oct_sep'); default: the
+    shape of the most recent period in the data."""
+    changes: dict[str, ChangeKind] = Field(default_factory=dict)
+    """How each measure's change is expressed, by measure id ('custody.rate': difference)."""
     local_indicators: PlanFile | None = None
     """YAML file of locally defined indicators."""
     small_denominator: int = Field(default=30, ge=1)

@@ -20,6 +20,8 @@ from plan_builder.errors import DataError
 
 DATE = "date"
 TEXT = "text"
+NOTE = "note"
+"""Free text that may be empty (a source note)."""
 COUNT = "count"
 NUMBER = "number"
 
@@ -63,9 +65,17 @@ CONTRACT: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         },
         ("area", "kpi", "measure", "quarter_start", "quarter_end"),
     ),
+    "population": (
+        {"area": TEXT, "year": COUNT, "age_band": TEXT, "population": COUNT, "source": NOTE},
+        ("area", "year", "age_band"),
+    ),
 }
 
-CHOICES = {"cohort_type": ("quarterly", "annual")}
+OPTIONAL = {("fte", "population_10_17"), ("custody", "population_10_17"), ("population", "source")}
+"""(dataset, column) pairs a file may leave out: FTE and custody take their population from the
+population table when they have none of their own."""
+
+CHOICES = {"cohort_type": ("quarterly", "annual"), "age_band": ("10-17", "0-17")}
 
 MAX_COUNT = 2**53
 """The largest count a float holds exactly; no count of children comes near it, and rates stay finite."""
@@ -114,6 +124,8 @@ def _cell(kind: str, raw: Any) -> Any:
     if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
         if kind in (COUNT, NUMBER):
             return None
+        if kind == NOTE:
+            return ""
         raise ValueError("is empty")
     if kind == DATE:
         if isinstance(raw, dt.datetime):
@@ -126,7 +138,7 @@ def _cell(kind: str, raw: Any) -> Any:
             return _parse_date(str(raw))
         except ValueError:
             raise ValueError("is not a date (expected YYYY-MM-DD)") from None
-    if kind == TEXT:
+    if kind in (TEXT, NOTE):
         return str(raw).strip()
     if isinstance(raw, bool):
         raise ValueError("is not a number")
@@ -189,9 +201,10 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
     columns, key = CONTRACT[name]
     where = _where(display, sheet)
     header, rows = _read_rows(path, display, sheet)
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]
     if missing:
         raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")
+    columns = {column: kind for column, kind in columns.items() if column in header}
     positions = {column: header.index(column) for column in columns}
     problems: list[str] = []
     records: list[Record] = []

@@ -18,7 +18,7 @@ from plan_builder.outputs.cache import ImageCache, image_key
 from plan_builder.word.raster import Canvas, font_name, nice_axis, points, tick_label
 
 if TYPE_CHECKING:
-    from plan_builder.figures.metrics import Series
+    from plan_builder.figures.result import Series
 
 WIDTH_INCHES = 6.3
 HEIGHT_INCHES = 3.2

@@ -28,7 +28,7 @@ from plan_builder.word.xml import add_paragraph, add_text_run, align, set_alt_te
 if TYPE_CHECKING:
     from docx.table import _Cell
 
-    from plan_builder.figures.metrics import PerformanceResult, Series, SummaryRow
+    from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
 
 RAG_COLOURS = {rag: palette.RAG[rag.value] for rag in Rag}
 
@@ -158,15 +158,20 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     fit_columns(ctx, table, [14] + [max(10, len(a)) for a in areas])
 
 
+def _kpi_latest(ident: str, figure: Figure) -> bool:
+    """A KPI measure's headline latest figure (not its repeats under a shape's or a period's id)."""
+    return ident.startswith("kpi.") and ".latest." in ident and not figure.alias_of
+
+
 def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
     """Every KPI measure with numerator and denominator, change, national figure and RAG."""
-    latest = [f for ident, f in result.figures.items() if ident.startswith("kpi.") and ".latest." in ident]
+    latest = [f for ident, f in result.figures.items() if _kpi_latest(ident, f)]
     periods = [f.period for f in latest]
     common = max(set(periods), key=periods.count) if periods else ""
     add_caption(ctx, "Table", f"The ten YJB key performance indicators, {common or 'latest quarter'}")
     table = start_table(ctx, ["KPI and measure", "Latest", "Counts", "Change", "National", "RAG"])
     for figure_id, figure in result.figures.items():
-        if not figure_id.startswith("kpi.") or ".latest." not in figure_id:
+        if not _kpi_latest(figure_id, figure):
             continue
         prefix, _, measure = figure_id.partition(".latest.")
         cells = add_body_row(table)
