@@ -172,6 +172,15 @@ _NUDGES = {
 }
 
 
+def _population(target: Path, performance: dict[str, Any], area: str, year: str) -> str:
+    """The 10-17 population of `area` in `year` from the plan's population table (for rows that leave it out)."""
+    table = target / performance["datasets"]["population"]
+    for row in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))):
+        if (row["area"], row["year"], row["age_band"]) == (area, year, "10-17"):
+            return row["population"]
+    raise KeyError(f"{table}: no 10-17 population for {area} in {year}")
+
+
 def _perturb_data(target: Path, manifest: dict[str, Any], rng: random.Random, seed: int) -> None:
     """Nudge the service's own counts; add `seed` to the latest denominator so every seed's rates differ."""
     performance = manifest["performance"]
@@ -187,7 +196,8 @@ def _perturb_data(target: Path, manifest: dict[str, Any], rng: random.Random, se
             row[column] = str(max(0, min(value, limit)))
             if dataset == "reoffending":
                 row["reoffences"] = str(max(int(row["reoffenders"]), int(row["reoffences"]) + rng.randint(-4, 4)))
-        own[-1][denominator] = str(int(own[-1][denominator]) + seed)
+        latest = own[-1][denominator] or _population(target, performance, area, own[-1]["period_end"][:4])
+        own[-1][denominator] = str(int(latest) + seed)
         buffer = io.StringIO()
         ending = "\r\n" if "\r\n" in text else "\n"  # keep the file's own line endings
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator=ending)

@@ -174,20 +174,22 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
     assert main(["build", str(plan)]) == 0
     edit(
         plan / "data" / "custody.csv",
-        "2024-01-01,2024-12-31,Calderbrook,6,31500",
-        "2024-01-01,2024-12-31,Calderbrook,4,31500",
+        "2024-01-01,2024-12-31,Calderbrook,6,",
+        "2024-01-01,2024-12-31,Calderbrook,4,",
     )
     capsys.readouterr()
     assert main(["build", str(plan)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1].startswith("Since the previous build (version 0.3 (draft) built ")
-    assert out.splitlines()[-1].endswith("4 figure(s), 1 section(s), 1 input file(s) changed; see `plan-builder diff`.")
+    assert out.splitlines()[-1].endswith("6 figure(s), 1 section(s), 1 input file(s) changed; see `plan-builder diff`.")
     assert main(["diff", "--output", str(plan / "output")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:] == [
-        "Figures changed (4):",
-        "  custody.change.rate: +48.6% -> -1.0%",
+        "Figures changed (6):",
+        "  custody.change.rate: +0.06 -> 0.00",
         "  custody.change.sentences: +50.0% -> 0.0%",
+        "  custody.difference.rate: +0.06 -> 0.00",
+        "  custody.difference.sentences: +2 -> 0",
         "  custody.latest.rate: 0.19 -> 0.13",
         "  custody.latest.sentences: 6 -> 4",
         "Sections whose text changed (1):",
@@ -208,8 +210,8 @@ def test_changes_since_version_page_for_the_board(tmp_path):
     edit(plan / "plan.yaml", "status: draft\n", "status: draft\nchanges_page: true\n")
     edit(
         plan / "data" / "custody.csv",
-        "2024-01-01,2024-12-31,Calderbrook,6,31500",
-        "2024-01-01,2024-12-31,Calderbrook,4,31500",
+        "2024-01-01,2024-12-31,Calderbrook,6,",
+        "2024-01-01,2024-12-31,Calderbrook,4,",
     )
     document = docx.Document(str(build(plan).path))
     texts = [p.text for p in document.paragraphs]

@@ -43,17 +43,17 @@ def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
         csv = plan / "data" / "custody.csv"
         csv.write_text(
             csv.read_text().replace(
-                "2024-01-01,2024-12-31,Calderbrook,6,31500", "2024-01-01,2024-12-31,Calderbrook,4,31500"
+                "2024-01-01,2024-12-31,Calderbrook,6,", "2024-01-01,2024-12-31,Calderbrook,4,"
             )
         )
 
     changed, cache, fresh = rebuild_after(tmp_path, fewer_custodial_sentences)
     # Only the performance section changes: later sections start from the same figure and
     # table numbers as before (no table was added or removed), so they are reused. Inside it,
-    # the summary table and the custody chart are redrawn; the KPI table and the other two
-    # charts (with their data tables) are reused.
+    # the summary table and the custody chart are redrawn; the KPI table, the local indicator's
+    # chart and the other two national charts (with their data tables) are reused.
     assert cache.misses == 3
-    assert cache.hits == 20 + 3
+    assert cache.hits == 20 + 4
     assert normalised_body(changed.path) == normalised_body(fresh.path)
 
 

@@ -1142,7 +1142,7 @@ def local_indicators(tmp_path: Path, latest: str, unit: str = "percent") -> Perf
     path.write_text(
         "indicators:\n"
         f"  - {{id: feedback, name: Feedback, unit: {unit}, polarity: higher,\n"
-        f"     latest: {latest}, previous: {{period: Q4, value: 1e-300}}}}\n"
+        f"     latest: {latest}, previous: {{period: Oct-Dec 2024, value: 1e-300}}}}\n"
     )
     indicators, doc = load_local_indicators(path, Path("data/local.yaml"))
     result = PerformanceResult()
@@ -1155,7 +1155,7 @@ def local_indicators(tmp_path: Path, latest: str, unit: str = "percent") -> Perf
 def test_a_local_indicator_that_is_infinite(tmp_path):
     # Was: decimal.InvalidOperation when the figure was shown.
     with pytest.raises(ConfigError) as caught:
-        local_indicators(tmp_path, "{period: Q1, value: .inf}")
+        local_indicators(tmp_path, "{period: Jan-Mar 2025, value: .inf}")
 
     assert caught.value.problems == [
         "data/local.yaml:3: indicators[0].latest.value: Input should be a finite number; got inf"
@@ -1164,13 +1164,13 @@ def test_a_local_indicator_that_is_infinite(tmp_path):
 
 def test_a_local_indicator_too_large_to_compute(tmp_path):
     # Was: decimal.InvalidOperation: 1e300 / 1e-300 is infinite, and so is the change from 1e-300.
-    result = local_indicators(tmp_path, "{period: Q1, numerator: 1e300, denominator: 1e-300}")
+    result = local_indicators(tmp_path, "{period: Jan-Mar 2025, numerator: 1e300, denominator: 1e-300}")
 
     latest = result.figures["local.feedback.latest"]
-    assert (latest.value, latest.display) == (None, "n/a (numerator / denominator is too large to compute for Q1)")
-    result = local_indicators(tmp_path, "{period: Q1, value: 1e300}", unit="count")  # a % change from 1e-300
+    assert (latest.value, latest.display) == (None, "n/a (numerator / denominator is too large to compute for Jan-Mar 2025)")
+    result = local_indicators(tmp_path, "{period: Jan-Mar 2025, value: 1e300}", unit="count")  # a % change from 1e-300
     change = result.figures["local.feedback.change"]
-    assert (change.value, change.display) == (None, "n/a (not available)")
+    assert (change.value, change.display) == (None, "n/a (too large to compute)")
 
 
 def render(source: str) -> str:

@@ -105,7 +105,8 @@ class ScorecardRow:
     """One local indicator as a scorecard row: its series, latest figure, target and benchmarks."""
 
     indicator: LocalIndicator
-    periods: list[Figure]
+    periods: list[tuple[Period, Figure]]
+    """Every period's figure, in time order."""
     latest: Figure
     previous: Figure | None
     change: Figure | None

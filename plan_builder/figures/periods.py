@@ -99,6 +99,20 @@ class Period:
         return period_label(self.start, self.end)
 
     @property
+    def short_label(self) -> str:
+        """A compact label for a narrow column: 'Apr 24', 'Apr-Jun 24', '2024-25', '2024'."""
+        first, last = MONTHS[self.start.month - 1], MONTHS[self.end.month - 1]
+        if self.months == 1:
+            return f"{first} {self.end.year % 100:02d}"
+        if self.months == 3:
+            return f"{first}-{last} {self.end.year % 100:02d}"
+        if self.shape == Shape(12, 3):
+            return f"{self.start.year}-{self.end.year % 100:02d}"
+        if self.shape == Shape(12, 12):
+            return str(self.end.year)
+        return self.label
+
+    @property
     def key(self) -> str:
         """The label as a figure-id segment: 'jan_dec_2024', 'apr_2024_mar_2025', 'mar_2025'."""
         return re.sub(r"[^a-z0-9]+", "_", self.label.lower()).strip("_")

@@ -21,6 +21,7 @@ from plan_builder.figures.local import (
     LocalIndicator,
     LocalPeriod,
     ScorecardRow,
+    _basis,
     _figure,
     _slug,
     parsed_periods,
@@ -101,7 +102,7 @@ def _compute_one(
         previous = result.add(dataclasses.replace(previous, id=f"{prefix}.previous"))
         result.figures[figures[target].id] = dataclasses.replace(figures[target], alias_of=previous.id)
     for period, entry in entries:
-        where = doc.where(("indicators", index))
+        where = _where_period(doc, indicator, index, entry)
         if entry.stated is not None:
             check_stated(result, figures[period], entry.stated, where)
         _breakdown_total(result, indicator, period, entry, where)
@@ -109,9 +110,20 @@ def _compute_one(
     year_to_date = _year_to_date(result, indicator, entries, latest_period)
     result.summary.append(SummaryRow(indicator.name, latest, previous, change, None, benchmarks.get("national")))
     result.scorecard.append(
-        ScorecardRow(indicator, list(figures.values()), latest, previous, change, year_to_date, benchmarks)
+        ScorecardRow(indicator, list(figures.items()), latest, previous, change, year_to_date, benchmarks)
     )
     result.series[prefix] = _series(indicator, entries, figures, (latest, previous), area)
+
+
+def _where_period(doc: YamlDocument, indicator: LocalIndicator, index: int, entry: LocalPeriod) -> str:
+    """'file:line' of a period's entry (or of the indicator, for one given as `latest:` with a separate `stated:`)."""
+    for position, given in enumerate(indicator.periods):
+        if given is entry:
+            return doc.where(("indicators", index, "periods", position))
+    for slot in ("latest", "previous"):
+        if getattr(indicator, slot) is entry:
+            return doc.where(("indicators", index, slot))
+    return doc.where(("indicators", index))
 
 
 def _benchmarks(
@@ -135,18 +147,22 @@ def _benchmarks(
                         f"{doc.where(('indicators', index, 'benchmarks', name))}: benchmark {name!r}: period {exc}"
                     )
                 )
-        latest_value = by_period.get(latest)
+        # The value for the latest period; else the most recent published before it (annual benchmarks
+        # beside monthly values), with its own period shown.
+        earlier = [period for period in by_period if period.end <= latest.end]
+        shown = latest if latest in by_period else (max(earlier) if earlier else latest)
+        latest_value = by_period.get(shown)
         found[_slug(name)] = result.add(
             Figure(
                 id=f"local.{indicator.id}.{_slug(name)}",
                 label=f"{indicator.name}: {name}",
                 value=latest_value,
                 unit=indicator.unit,
-                period=latest.label,
+                period=shown.label,
                 area=name,
                 polarity=indicator.polarity,
                 basis="benchmark as published",
-                reason="" if latest_value is not None else f"no {name} value for {latest.label}",
+                reason="" if latest_value is not None else f"no {name} value for {latest.label} or before",
             )
         )
     return found
@@ -256,7 +272,11 @@ def _series(
         line = [parsed.get(p) for p in periods]
         if any(v is not None for v in line):
             lines[name] = line
-    measure = Measure(indicator.id, indicator.name, indicator.unit, indicator.polarity, "value", rated=True)
+    ratio = any(entry.denominator is not None for _, entry in entries) and indicator.unit is not Unit.COUNT
+    basis = _basis(indicator) if ratio else ("sum of the parts" if any(e.parts for _, e in entries) else "")
+    measure = Measure(
+        indicator.id, indicator.name, indicator.unit, indicator.polarity, "value", basis=basis, rated=True
+    )
     return Series(
         id=f"local.{indicator.id}",
         title=indicator.name,

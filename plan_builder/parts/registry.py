@@ -23,6 +23,7 @@ from plan_builder.parts.front.render import render_changes, render_document_cont
 from plan_builder.parts.glossary.render import render_glossary
 from plan_builder.parts.performance.render import render_charts, render_kpis, render_summary
 from plan_builder.parts.risks.render import render_register
+from plan_builder.parts.scorecard.render import render_breakdown, render_scorecard
 from plan_builder.parts.signoff.render import render_signoff
 from plan_builder.parts.staffing.render import render_staffing
 from plan_builder.parts.standards.render import render_standards
@@ -83,6 +84,12 @@ BLOCKS: tuple[Block, ...] = (
           needs="performance data in plan.yaml (performance:)"),
     Block("kpi-table", "performance", render_kpis, "the ten YJB key performance indicators", PERFORMANCE_HEADINGS,
           needs="performance data in plan.yaml (performance:)"),
+    Block("scorecard", "performance", render_scorecard, "the scorecard of local indicators",
+          available=lambda result: result is not None and bool(result.scorecard),
+          needs="local indicators in plan.yaml (performance: local_indicators:)"),
+    Block("breakdown", "performance", render_breakdown, "a local indicator's parts and their shares",
+          takes_argument=True, available=lambda result: result is not None and bool(result.breakdowns),
+          needs="a local indicator whose periods give parts"),
     Block("risk-register", "risks", render_register, "the risk register and heat map", ("challenges-risks-issues",),
           needs=_structured("risks", "risk register")),
     Block("budget-table", "budget", render_contributions, "the budget contributions table", ("budget",),

@@ -55,14 +55,16 @@ def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "") -> None:
     )
 
 
-def _write(cell: _Cell, text: str, *, right: bool = False) -> None:
+def write_cell(cell: _Cell, text: str, *, right: bool = False) -> None:
+    """Write plain text into a table cell, right-aligned for numbers."""
     paragraph = cell.paragraphs[0]
     add_text(paragraph, text)
     if right:
         align(paragraph, "right")
 
 
-def _note(ctx: RenderContext, text: str) -> None:
+def note(ctx: RenderContext, text: str) -> None:
+    """A note under a table or chart, in the Caption style."""
     paragraph = add_paragraph(ctx.document, style="Caption")
     add_text_run(paragraph, text, bold=False)
 
@@ -85,46 +87,55 @@ def summary_table(
         if "." in item.what:
             continue
         cells = add_body_row(table)
-        _write(cells[0], DATASET_LABELS.get(item.what, item.what))
-        _write(cells[1], str(PendingValue(item)))
+        write_cell(cells[0], DATASET_LABELS.get(item.what, item.what))
+        write_cell(cells[1], str(PendingValue(item)))
         for cell in cells[2:6]:
-            _write(cell, "n/a", right=True)
+            write_cell(cell, "n/a", right=True)
         rag_cell(cells[6], None)
     for row in rows:
         held = next((i for i in pending if i.what == row.latest.id), None)
         if held is not None:
             cells = add_body_row(table)
-            _write(cells[0], row.label)
-            _write(cells[1], str(PendingValue(held)))
+            write_cell(cells[0], row.label)
+            write_cell(cells[1], str(PendingValue(held)))
             for cell in cells[2:6]:
-                _write(cell, "n/a", right=True)
+                write_cell(cell, "n/a", right=True)
             rag_cell(cells[6], None)
             continue
         cells = add_body_row(table)
         period = row.latest.period + (f" (previous {row.previous.period})" if row.previous else "")
-        _write(cells[0], f"{row.label}, {period}")
+        write_cell(cells[0], f"{row.label}, {period}")
         latest = _shown(row.latest)
         if row.latest.caveat:
             caveats.append(f"{row.label}: {row.latest.caveat}.")
             latest += " *"
-        _write(cells[1], latest, right=True)
-        _write(cells[2], _shown(row.previous), right=True)
+        write_cell(cells[1], latest, right=True)
+        write_cell(cells[2], _shown(row.previous), right=True)
         change = _shown(row.change)
         if row.change is not None and row.change.direction:
             change += f" ({row.change.direction})"
-        _write(cells[3], change, right=True)
-        _write(cells[4], _shown(row.family) if row.family and row.family.value is not None else "n/a", right=True)
-        _write(cells[5], _shown(row.national) if row.national and row.national.value is not None else "n/a", right=True)
+        write_cell(cells[3], change, right=True)
+        write_cell(cells[4], _shown(row.family) if row.family and row.family.value is not None else "n/a", right=True)
+        write_cell(
+            cells[5], _shown(row.national) if row.national and row.national.value is not None else "n/a", right=True
+        )
         rag_cell(cells[6], row.latest.rag)
     fit_columns(ctx, table, [44, 10, 10, 18, 10, 10, 10])
     notes = (
         "Family is the YJS family of statistically similar services; National is England and Wales. "
-        "RAG compares the latest value with the YJS family, or with the local target where one is set. "
-        "Change is year on year; for percentages it is in percentage points. n/a means no comparable figure."
+        "RAG compares the latest value with the YJS family, or with the local target or rule where one is set. "
+        "Change compares the latest period with the previous one shown: per cent change for counts and rates, "
+        "percentage points for percentages"
+        + (
+            ", and the difference in the indicator's own unit where shown without a % sign"
+            if any(r.change is not None and r.change.signed for r in rows)
+            else ""
+        )
+        + ". n/a means no comparable figure."
     )
     if caveats:
         notes += " * " + " ".join(caveats)
-    _note(ctx, notes)
+    note(ctx, notes)
 
 
 def chart_block(ctx: RenderContext, series: Series) -> None:
@@ -135,10 +146,12 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     shape = add_picture(ctx, paragraph, io.BytesIO(chart_png(series, ctx.images)), width=ctx.text_width)
     set_alt_text(shape, chart_alt_text(series), series.title)
-    if series.measure.basis:
-        _note(
+    basis = "; ".join(part for part in (series.measure.basis, series.basis) if part)
+    periods = f"Periods: {series.shape}. " if series.shape else ""
+    if basis or periods:
+        note(
             ctx,
-            f"Basis: {series.measure.basis}. "
+            f"{periods}Basis: {basis or 'as reported'}. "
             "Figures are computed from the counts in the data and rounded for display only.",
         )
     add_caption(ctx, "Table", f"Data for figure {figure_number}: {series.title.lower()}")
@@ -146,7 +159,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     table = start_table(ctx, ["Period", *areas])
     for index, period in enumerate(series.periods):
         cells = add_body_row(table)
-        _write(cells[0], period)
+        write_cell(cells[0], period)
         for column, area in enumerate(areas, start=1):
             value = series.lines[area][index]
             shown = (
@@ -154,7 +167,7 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
                 if value is None
                 else format_figure(Figure(id="", label="", value=value, unit=series.measure.unit))
             )
-            _write(cells[column], shown, right=True)
+            write_cell(cells[column], shown, right=True)
     fit_columns(ctx, table, [14] + [max(10, len(a)) for a in areas])
 
 
@@ -175,24 +188,24 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
             continue
         prefix, _, measure = figure_id.partition(".latest.")
         cells = add_body_row(table)
-        _write(cells[0], figure.label if figure.period == common else f"{figure.label} ({figure.period})")
-        _write(cells[1], _shown(figure) + (" *" if figure.caveat else ""), right=True)
+        write_cell(cells[0], figure.label if figure.period == common else f"{figure.label} ({figure.period})")
+        write_cell(cells[1], _shown(figure) + (" *" if figure.caveat else ""), right=True)
         inputs = [v for v in figure.inputs.values()]
         counts = " / ".join("n/a" if v is None else f"{int(v):,}" for v in inputs)
-        _write(cells[2], counts, right=True)
+        write_cell(cells[2], counts, right=True)
         change = result.figures.get(f"{prefix}.change.{measure}")
         text = _shown(change)
         if change is not None and change.direction:
             text += f" ({change.direction})"
-        _write(cells[3], text, right=True)
+        write_cell(cells[3], text, right=True)
         national = result.figures.get(f"{prefix}.national.{measure}")
-        _write(cells[4], _shown(national) if national and national.value is not None else "n/a", right=True)
+        write_cell(cells[4], _shown(national) if national and national.value is not None else "n/a", right=True)
         if figure.rag is not None:
             rag_cell(cells[5], figure.rag)
         else:
-            _write(cells[5], "Not rated")
+            write_cell(cells[5], "Not rated")
     fit_columns(ctx, table, [50, 10, 12, 18, 11, 11])
-    _note(
+    note(
         ctx,
         "Counts are numerator / denominator. Change is on the previous quarter, in percentage points. "
         "National is England and Wales. * Small number: rates can swing widely from quarter to quarter.",
@@ -231,6 +244,8 @@ def render_summary(ctx: RenderContext, result: PerformanceResult, call: BlockCal
 def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
     """`::: chart ID [ID...]`: trend charts, each with its caption, alt text and data table."""
     ids = call.argument.split() or list(DEFAULT_CHARTS)
+    if call.by_tool:  # the tool's own choice: only the charts this plan has data (or a placeholder) for
+        ids = [i for i in ids if i in result.series or result.pending_for(i) is not None]
     for series_id in ids:
         item = result.pending_for(series_id)
         if item is not None:

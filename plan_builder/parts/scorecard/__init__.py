@@ -1,0 +1,1 @@
+"""The local indicators' scorecard and breakdowns (computed in `figures/scorecard.py`)."""
