@@ -147,8 +147,11 @@ def child_env(cache: Path | None) -> dict[str, str]:
     return env
 
 
-def build_command(plan_dir: Path, output: Path) -> list[str | Path]:
-    return [sys.executable, "-m", "plan_builder", "build", plan_dir, "--output", output]
+def build_command(plan_dir: Path, output: Path, document: str | None = "plan") -> list[str | Path]:
+    """`plan-builder build`: of the plan alone (what every row but 'documents' measures), or of every document."""
+    return [sys.executable, "-m", "plan_builder", "build", plan_dir, "--output", output] + (
+        ["--document", document] if document else []
+    )
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -294,11 +297,15 @@ class Bench:
         self.repeat(row, self.runs, lambda: run_child(command))
         return row
 
-    def cold(self, key: str, measure: str, plan_dir: Path, cache: Callable[[], Path]) -> tuple[Row, str]:
+    def cold(
+        self, key: str, measure: str, plan_dir: Path, cache: Callable[[], Path], document: str | None = "plan"
+    ) -> tuple[Row, str]:
         """Fresh-process builds; `cache()` gives the cache folder (PLAN_BUILDER_CACHE_DIR) for each run."""
         row = Row(key, measure)
         runs = self.repeat(
-            row, self.runs, lambda: run_child(build_command(plan_dir, self.fresh("out")), child_env(cache()))
+            row,
+            self.runs,
+            lambda: run_child(build_command(plan_dir, self.fresh("out"), document), child_env(cache())),
         )
         match = SUMMARY.search(runs[-1].stdout)
         return row, match.group(0) if match else runs[-1].stdout.strip()
@@ -443,7 +450,7 @@ def profile(work: Path, top: int) -> str:
 # --- main ---------------------------------------------------------------------------------------------
 
 
-MEASURES = ("cold", "warm", "watch", "big", "huge", "batch")
+MEASURES = ("cold", "documents", "warm", "watch", "big", "huge", "batch")
 """Rows that `--only` can pick; the pandoc rows always run, as every ratio needs them."""
 
 
@@ -465,6 +472,15 @@ def measure(args: argparse.Namespace, work: Path, log: Callable[[str], None]) ->
         log("cold build, no cache")
         rows["cold"], sizes["1x"] = bench.cold(
             "cold", "cold build, no cache (fresh process)", EXAMPLE_PLAN, lambda: bench.fresh("cache")
+        )
+    if "documents" in wanted:
+        log("cold build of all four documents, no cache")
+        rows["documents"], sizes["documents"] = bench.cold(
+            "documents",
+            "cold build, all four documents of the example (plan, board report, scorecard, progress report)",
+            EXAMPLE_PLAN,
+            lambda: bench.fresh("cache"),
+            document=None,
         )
     if "warm" in wanted:
         log("cold build, warm cache")
@@ -513,6 +529,11 @@ def measure(args: argparse.Namespace, work: Path, log: Callable[[str], None]) ->
     scaling = ratio("big", "cold")
     targets: dict[str, tuple[str, bool | None, float | None]] = {
         "cold": ("<= 2 s", _le(median("cold"), 2.0), ratio("cold", "pandoc")),
+        "documents": (
+            f"<= 2x the plan alone (is {_fmt(ratio('documents', 'cold'))}x)",
+            _le(ratio("documents", "cold"), 2.0),
+            None,
+        ),
         "warm": ("<= 3x pandoc", _le(ratio("warm", "pandoc"), 3.0), ratio("warm", "pandoc")),
         "watch": ("<= 1.0x pandoc", _le(ratio("watch", "pandoc"), 1.0), ratio("watch", "pandoc")),
         "big": (

@@ -68,10 +68,14 @@ _TABLE_RULE = re.compile(r"^\|[-| :]+\|\s*$", re.MULTILINE)
 _RESIDUAL = re.compile(r"residual: \{impact: (\d+), likelihood: (\d+)\}")
 
 
-def generate_plan(target: Path, *, scale: int = 1, seed: int = 0, name: str = "Service 1") -> Path:
+def generate_plan(
+    target: Path, *, scale: int = 1, seed: int = 0, name: str = "Service 1", documents: bool = False
+) -> Path:
     """Write a complete, valid plan folder at `target` (which must not exist yet) and return it.
 
-    `name` becomes the service's name and short name, and so the output file name.
+    `name` becomes the service's name and short name, and so the output file name. The example's
+    further documents (board report, scorecard, progress report) are kept only with `documents`:
+    the other measurements are of the plan, as they were before documents existed.
     """
     if scale < 1:
         raise ValueError(f"scale must be 1 or more, got {scale}")
@@ -85,6 +89,8 @@ def generate_plan(target: Path, *, scale: int = 1, seed: int = 0, name: str = "S
     manifest = yaml.safe_load((target / "plan.yaml").read_text(encoding="utf-8"))
     manifest["service"]["name"] = name
     manifest["service"]["short_name"] = name
+    if not documents:
+        manifest.pop("documents", None)
     if scale > 1:
         manifest["sections"] = _add_local_sections(target, manifest, scale, random.Random(seed))
     (target / "plan.yaml").write_text(
@@ -216,7 +222,7 @@ def _perturb_data(target: Path, manifest: dict[str, Any], rng: random.Random, se
 def _rename_in_sections(target: Path, name: str) -> None:
     """Put the service's own name in its narrative, so no two services' sections are the same text."""
     place = name.removesuffix(" Youth Justice Service")
-    for path in sorted((target / "sections").glob("*.md")):
+    for path in sorted((target / "sections").rglob("*.md")):
         path.write_text(path.read_text(encoding="utf-8").replace("Calderbrook", place), encoding="utf-8")
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
-from plan_builder.errors import OutputError, Problems
+from plan_builder.errors import ConfigError, OutputError, Problems
 from plan_builder.figures.figure import Figure
 from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.narrative import make_environment, render_text
@@ -31,8 +31,8 @@ from plan_builder.figures.performance import (
 )
 from plan_builder.figures.result import PerformanceResult
 from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
-from plan_builder.inputs.config import Plan, Status, load_plan
-from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
+from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, load_plan
+from plan_builder.inputs.outline import document_sections, manifest_where, validate_outline
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, load_structure
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
@@ -68,6 +68,10 @@ class BuildResult:
     words: int
     warnings: list[str] = field(default_factory=list)
     changes: ChangeSummary | None = None
+    name: str = PLAN_DOCUMENT
+    """Which document of the plan folder: 'plan', or a name under `documents:`."""
+    documents: list[BuildResult] = field(default_factory=list)
+    """Every document the build wrote, this one first."""
 
 
 @dataclass
@@ -115,31 +119,42 @@ class Prepared:
         return list(dict.fromkeys(stages))
 
 
-def load(plan_dir: Path, problems: Problems) -> Inputs:
+def load(plan_dir: Path, problems: Problems, document: str = PLAN_DOCUMENT) -> Inputs:
     """Load stage: plan.yaml, the section list, every section, structured part and data file.
 
     plan.yaml and the section list must load for anything else to; after that, a broken file
     is left out and its problems added to `problems`, so one run reports every file's.
     """
     plan = load_plan(plan_dir)
+    return load_document(plan, problems, document, load_performance_data(plan, problems))
+
+
+def load_document(plan: Plan, problems: Problems, document: str, data: PerformanceData | None) -> Inputs:
+    """The inputs of one document of the plan folder: its sections and structured parts, and the shared data."""
+    plan = plan.for_document(document)
     structure = load_structure(
         plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
     )
-    sections = load_sections(plan, structure, problems)
+    sections = document_sections(plan, structure, problems)
     structured = load_structured(plan, problems)
-    data = load_performance_data(plan, problems)
     return Inputs(plan, structure, sections, structured, data, list(structured.warnings))
 
 
 def validate(inputs: Inputs) -> list[str]:
-    """Validate stage: the sections against the YJB section list; return warnings, raise errors."""
-    return validate_structure(inputs.plan, inputs.structure, inputs.sections)
+    """Validate stage: the YJB heading checks the document's kind calls for; return warnings, raise errors."""
+    return validate_outline(inputs.plan, inputs.structure, inputs.sections)
 
 
-def compute(inputs: Inputs, problems: Problems) -> Computed:
-    """Compute stage: every figure, then each section's text merged with them."""
+def compute_figures(plan: Plan, data: PerformanceData | None, problems: Problems) -> PerformanceResult:
+    """Every figure from the data: computed once for all of a plan folder's documents."""
+    return compute_performance(plan, data, problems) if data else PerformanceResult()
+
+
+def compute(inputs: Inputs, problems: Problems, performance: PerformanceResult | None = None) -> Computed:
+    """Compute stage: every figure (unless given), then each section's text merged with them."""
     plan = inputs.plan
-    performance = compute_performance(plan, inputs.data) if inputs.data else PerformanceResult()
+    if performance is None:
+        performance = compute_figures(plan, inputs.data, problems)
     with problems.gather():
         check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
@@ -182,16 +197,56 @@ def prepare(
     images: ImageCache,
     fragments: FragmentCache | None,
     problems: Problems,
+    document: str = PLAN_DOCUMENT,
 ) -> Prepared:
-    """Every stage but writing, for the output folder `folder`.
+    """Every stage but writing, for one document (default: the plan) and the output folder `folder`.
 
     Problems are added to `problems` as each stage finds them, and the stages go on as far as
     they can; only a plan.yaml or section list that cannot be read stops them (raised).
     """
-    inputs = load(plan_dir, problems)
+    return prepare_documents(plan_dir, folder, images, fragments, problems, [document])[0]
+
+
+def prepare_documents(
+    plan_dir: Path,
+    folder: Path,
+    images: ImageCache,
+    fragments: FragmentCache | None,
+    problems: Problems,
+    documents: list[str] | None = None,
+) -> list[Prepared]:
+    """Every stage but writing, for each named document (default: all of the plan folder's).
+
+    plan.yaml and the data are read once and the figures computed once, so a figure has one
+    value in every document; each document then loads its own sections and parts and is rendered.
+    """
+    plan = load_plan(plan_dir)
+    names = documents if documents is not None else plan.document_names()
+    unknown = [name for name in names if name not in plan.document_names()]
+    if unknown:
+        raise ConfigError(
+            f"{plan.source.path}: no document called {', '.join(repr(n) for n in unknown)}; "
+            f"expected one of: {', '.join(plan.document_names())}"
+        )
+    data = load_performance_data(plan, problems)
+    performance = compute_figures(plan, data, problems)
+    return [
+        _prepare_one(load_document(plan, problems, name, data), performance, folder, (images, fragments), problems)
+        for name in names
+    ]
+
+
+def _prepare_one(
+    inputs: Inputs,
+    performance: PerformanceResult,
+    folder: Path,
+    caches: tuple[ImageCache, FragmentCache | None],
+    problems: Problems,
+) -> Prepared:
+    """Validate, merge and render one document whose inputs are loaded and whose figures are computed."""
     with problems.gather():
         inputs.warnings += validate(inputs)
-    computed = compute(inputs, problems)
+    computed = compute(inputs, problems, performance)
     computed.warnings += check_narrative(
         [(s.path, s.body_line, s.body) for s in inputs.sections], computed.performance.figures
     )
@@ -200,7 +255,7 @@ def prepare(
     document = None
     with problems.gather():
         changes = changes_since_other_version(plan, folder, record)
-        document = render(inputs, computed, images, fragments, changes=changes)
+        document = render(inputs, computed, caches[0], caches[1], changes=changes)
     return Prepared(inputs, computed, document, record)
 
 
@@ -215,6 +270,7 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
             "status": manifest.status.value,
             "version": manifest.version,
             "as_of": manifest.as_of.isoformat(),
+            "document_name": plan.document,
         },
         document=document_name,
         pdf=None,
@@ -292,29 +348,45 @@ def build(
     board_pack: bool = False,
     fragments: FragmentCache | None = None,
     cache_dir: Path | None = None,
+    document: str | None = None,
 ) -> BuildResult:
-    """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`).
+    """Build every document of the plan in `plan_dir` (or only `document`) into `output_dir`.
 
-    With `pdf`, a PDF too; with `board_pack`, also one PDF of the plan and its separate appendices.
-    `fragments` is a cache of rendered sections kept between builds (watch mode keeps one);
-    `cache_dir` overrides where charts and rendered sections are cached (batches share one).
+    `output_dir` defaults to `plan_dir/output`. With `pdf`, a PDF of each too; with `board_pack`,
+    also one PDF of the plan and its separate appendices. `fragments` is a cache of rendered
+    sections kept between builds (watch mode keeps one); `cache_dir` overrides where charts and
+    rendered sections are cached (batches share one). Returns the first document's result, whose
+    `documents` lists every document built.
     """
     folder = output_dir or plan_dir / "output"
     cache_dir = cache_dir or cache_dir_for(folder)
     images = ImageCache(cache_dir)
     fragments = fragments if fragments is not None else FragmentCache(cache_dir / "fragments")
     problems = Problems()
-    prepared = prepare(plan_dir, folder, images, fragments, problems)
+    documents = prepare_documents(plan_dir, folder, images, fragments, problems, [document] if document else None)
     problems.raise_if_any()
-    plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
-    if rendered_plan is None:  # pragma: no cover - a failed render always records its problem
-        raise OutputError(f"{plan_dir}: the document could not be rendered")
-    target, pdf_path, appendix_paths = write_outputs(
-        plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
-    )
+    if any(p.document is None for p in documents):  # pragma: no cover - a failed render records its problem
+        raise OutputError(f"{plan_dir}: a document could not be rendered")
+    for prepared in documents:  # a final version is never overwritten: check every one before writing any
+        if prepared.plan.manifest.status is Status.FINAL:
+            check_not_final(folder / f"{document_stem(prepared.plan)}.docx")
+    results = [_write_document(prepared, folder, pdf=pdf, board_pack=board_pack) for prepared in documents]
     images.flush()  # caches are written only once the documents are
     fragments.flush()
     prune_cache(cache_dir)
+    first = results[0]
+    first.documents = results
+    return first
+
+
+def _write_document(prepared: Prepared, folder: Path, *, pdf: bool, board_pack: bool) -> BuildResult:
+    """Write one prepared document (and its appendices, PDF, board pack and manifest); say what was written."""
+    plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
+    if rendered_plan is None:  # pragma: no cover - checked by the caller
+        raise OutputError(f"{plan.root}: the document could not be rendered")
+    target, pdf_path, appendix_paths = write_outputs(
+        plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
+    )
     warnings = prepared.warnings
     changes = record_build(
         target, {**prepared.record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings}
@@ -331,6 +403,7 @@ def build(
         words=sum(len(r.text.split()) for r in computed.rendered),
         warnings=warnings,
         changes=changes,
+        name=plan.document,
     )
 
 
@@ -338,7 +411,7 @@ def changes_since_other_version(plan: Plan, folder: Path, record: dict[str, Any]
     """For a draft's 'Changes since version N' page: compare with the last build of another version."""
     if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
         return None
-    previous = last_of_other_version(folder, plan.manifest.version)
+    previous = last_of_other_version(folder, plan.manifest.version, plan.document)
     return compare(previous, record) if previous else None
 
 

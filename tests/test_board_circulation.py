@@ -171,14 +171,14 @@ def test_final_build_refused_while_data_pending(example, tmp_path, capsys):
 @pytest.mark.slow
 def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_number(tmp_path, capsys):
     plan = copy_example_plan(tmp_path)
-    assert main(["build", str(plan)]) == 0
+    assert main(["build", str(plan), "--document", "plan"]) == 0
     edit(
         plan / "data" / "custody.csv",
         "2024-01-01,2024-12-31,Calderbrook,6,",
         "2024-01-01,2024-12-31,Calderbrook,4,",
     )
     capsys.readouterr()
-    assert main(["build", str(plan)]) == 0
+    assert main(["build", str(plan), "--document", "plan"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1].startswith("Since the previous build (version 0.3 (draft) built ")
     assert out.splitlines()[-1].endswith("6 figure(s), 1 section(s), 1 input file(s) changed; see `plan-builder diff`.")

@@ -40,7 +40,7 @@ def test_build_help_describes_its_arguments(capsys):
     out = capsys.readouterr().out
     assert caught.value.code == 0
     assert " ".join(out.split()).startswith(
-        "usage: plan-builder build [-h] [--output DIR] [--pdf] [--board-pack] [--all DIR] [--jobs N] [PLAN_DIR]"
+        "usage: plan-builder build [-h] [--output DIR] [--pdf] [--board-pack] [--document NAME] [--all DIR] [--jobs N] [PLAN_DIR]"
     )
     assert "folder with plan.yaml (default: .)" in " ".join(out.split())
 

@@ -20,7 +20,8 @@ from plan_builder.figures.measures import FTE, Row, reoffending_indicator
 from plan_builder.figures.performance import compute_performance, load_performance_data
 from plan_builder.figures.periods import Period
 from plan_builder.figures.result import PerformanceResult
-from plan_builder.inputs.config import Performance, load_plan
+from plan_builder.inputs.config import load_plan
+from plan_builder.inputs.performance_settings import Performance
 from plan_builder.inputs.sections import split_front_matter
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

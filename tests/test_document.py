@@ -53,8 +53,9 @@ def test_template_that_is_not_a_docx(build_fails):
 def test_cover_field_that_does_not_exist_is_named(build_fails):
     build_fails(
         {"templates/cover.docx": cover_with("Contact: {{ chair_email }}")},
-        "templates/cover.docx: unknown field(s) chair_email; available: board_name, chair_name, chair_role, date, "
-        "local_authorities, manager_name, manager_role, period, service_name, short_name, status, status_line, version",
+        "templates/cover.docx: unknown field(s) chair_email; available: audience, board_name, chair_name, chair_role, "
+        "date, document_kind, document_title, local_authorities, manager_name, manager_role, period, "
+        "reporting_period, service_name, short_name, status, status_line, version",
     )
 
 

@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cached_build_is_the_same_document(tmp_path):
     plan = copy_example_plan(tmp_path)
-    uncached = build(plan, tmp_path / "a", fragments=FragmentCache(None))
-    build(plan, tmp_path / "b")  # fills the on-disk cache
+    uncached = build(plan, tmp_path / "a", document="plan", fragments=FragmentCache(None))
+    build(plan, tmp_path / "b", document="plan")  # fills the on-disk cache
     disk = FragmentCache(tmp_path / "b" / ".cache" / "fragments")
-    cached = build(plan, tmp_path / "b", fragments=disk)
+    cached = build(plan, tmp_path / "b", document="plan", fragments=disk)
     assert disk.misses == 0 and disk.hits == 21  # the cover and 20 sections
     assert normalised_body(cached.path) == normalised_body(uncached.path)
 
@@ -30,11 +30,11 @@ def rebuild_after(tmp_path, edit):
     """Build the example, apply `edit(plan)`, rebuild through the same cache; return (rebuild, cache, fresh build)."""
     plan = copy_example_plan(tmp_path)
     cache = FragmentCache(None)
-    build(plan, tmp_path / "out", fragments=cache)
+    build(plan, tmp_path / "out", document="plan", fragments=cache)
     edit(plan)
     cache.hits = cache.misses = 0
-    changed = build(plan, tmp_path / "out", fragments=cache)
-    fresh = build(plan, tmp_path / "fresh", fragments=FragmentCache(None))
+    changed = build(plan, tmp_path / "out", document="plan", fragments=cache)
+    fresh = build(plan, tmp_path / "fresh", document="plan", fragments=FragmentCache(None))
     return changed, cache, fresh
 
 

@@ -13,7 +13,7 @@ from plan_builder.figures.periods import Period
 from plan_builder.figures.rag import direction_of_travel, rate_against_comparator, rate_against_target
 from plan_builder.figures.reoffending import annual_from_quarters
 from plan_builder.figures.result import PerformanceResult
-from plan_builder.inputs.config import Performance, RagRule
+from plan_builder.inputs.performance_settings import Performance, RagRule
 
 D = dt.date
 CONFIG = Performance(area="Service", comparators={"family": "Family", "national": "National"})

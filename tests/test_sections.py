@@ -77,18 +77,27 @@ def test_unknown_front_matter_key_names_file_and_line(build_fails):
     )
 
 
-def test_front_matter_needs_a_heading(build_fails):
+def test_front_matter_needs_a_heading_or_a_title(build_fails):
     build_fails(
-        {CHILD_FIRST: "---\ntitle: Child First\n---\nBody\n"},
-        f"{CHILD_FIRST}:2: heading: required key is missing",
+        {CHILD_FIRST: "---\nnumbered: false\n---\nBody\n"},
+        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, "
+        "a 'title:'",
     )
 
 
 def test_local_section_needs_a_title(build_fails):
     build_fails(
         {CHILD_FIRST: "---\nheading: local\n---\nBody\n"},
-        f"{CHILD_FIRST}:2: (top level): a local section needs a title",
+        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, "
+        "a 'title:'",
     )
+
+
+def test_a_section_with_only_a_title_is_the_services_own(make_plan, run_cli):
+    root = make_plan({CHILD_FIRST: "---\ntitle: Our approach\n---\nBody\n"})
+    run = run_cli(["build"], cwd=root)
+    assert run.code == 0
+    assert "required YJB heading missing: 'Child First' (child-first)" in run.err
 
 
 def test_unknown_yjb_heading_id_lists_the_known_ones(build_fails):

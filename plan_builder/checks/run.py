@@ -15,11 +15,13 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from plan_builder.errors import PlanBuilderError, Problems
-from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
 from plan_builder.outputs.cache import ImageCache, cache_dir_for
 from plan_builder.outputs.fragments import FragmentCache
+from plan_builder.outputs.names import document_stem
 
 SMALL_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
 SMALL_RATIO = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
@@ -105,29 +107,40 @@ def run_checks(plan_dir: Path) -> CheckReport:
     try:
         # Read-only use of the caches: check never writes into the output folder.
         images, fragments = ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
-        prepared = pipeline.prepare(plan_dir, plan_dir / "output", images, fragments, problems)
+        documents = pipeline.prepare_documents(plan_dir, plan_dir / "output", images, fragments, problems)
     except PlanBuilderError as exc:
         report.errors += exc.problems
         return report
     report.errors += problems.messages
-    inputs = prepared.inputs
-    report.warnings += prepared.warnings
-    report.warnings += check_completeness(prepared.plan, inputs.sections, inputs.structure)
-    report.notes += [f"{len(inputs.sections)} sections", f"{len(prepared.computed.performance.figures)} figures"]
+    for prepared in documents:
+        report.warnings += [w for w in prepared.warnings if w not in report.warnings]
+        if prepared.plan.kind == PLAN_DOCUMENT:
+            report.warnings += check_completeness(prepared.plan, prepared.inputs.sections, prepared.inputs.structure)
+    plan = documents[0]
+    report.notes += [f"{len(plan.inputs.sections)} sections", f"{len(plan.computed.performance.figures)} figures"]
+    if len(documents) > 1:
+        report.notes.append(f"{len(documents)} documents")
     report.notes.append("narrative consistency")
-    if prepared.document is None:
-        return report
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
-        built = Path(scratch) / "plan.docx"
-        prepared.document.document.save(str(built))
-        _audit(report, built)
-        if prepared.plan.manifest.status is Status.FINAL:
-            report.warnings += check_disclosure(built, prepared.plan.manifest.disclosure_threshold)
-            report.notes.append(f"disclosure (counts under {prepared.plan.manifest.disclosure_threshold})")
+        for prepared in documents:
+            _check_document(report, prepared, Path(scratch), several=len(documents) > 1)
     return report
 
 
-def _audit(report: CheckReport, built: Path) -> None:
+def _check_document(report: CheckReport, prepared: Any, scratch: Path, *, several: bool) -> None:
+    """The accessibility audit (and, for a final, disclosure control) of one document as it would be written."""
+    if prepared.document is None:
+        return
+    built = scratch / f"{prepared.plan.document}.docx"
+    prepared.document.document.save(str(built))
+    label = f"{document_stem(prepared.plan)}.docx" if several else ""
+    _audit(report, built, label)
+    if prepared.plan.manifest.status is Status.FINAL:
+        report.warnings += check_disclosure(built, prepared.plan.manifest.disclosure_threshold)
+        report.notes.append(f"disclosure (counts under {prepared.plan.manifest.disclosure_threshold})")
+
+
+def _audit(report: CheckReport, built: Path, label: str = "") -> None:
     try:
         from plan_builder.checks.audit import audit_document
     except ImportError:  # pragma: no cover - optional during development
@@ -135,5 +148,8 @@ def _audit(report: CheckReport, built: Path) -> None:
     audit = audit_document(built)
     for finding in audit.findings:
         line = f"{finding.location}: [{finding.rule}] {finding.message}"
-        (report.errors if finding.severity == "error" else report.warnings).append(f"document {line}")
-    report.notes.append("accessibility audit")
+        (report.errors if finding.severity == "error" else report.warnings).append(
+            f"document {label}{' ' if label else ''}{line}"
+        )
+    if "accessibility audit" not in report.notes:
+        report.notes.append("accessibility audit")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plan_builder.commands.arguments import Subcommands, add_output, add_plan_dir
+
+if TYPE_CHECKING:
+    from plan_builder.pipeline import BuildResult
 
 
 def register(commands: Subcommands) -> None:
@@ -19,6 +23,9 @@ def register(commands: Subcommands) -> None:
     )
     build.add_argument(
         "--board-pack", action="store_true", help="also write one PDF of the plan and its separate appendices"
+    )
+    build.add_argument(
+        "--document", "-d", metavar="NAME", help="build only this document ('plan', or a name under documents:)"
     )
     build.add_argument("--all", metavar="DIR", help="build every plan (folder with plan.yaml) under DIR in parallel")
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="with --all: processes to use (default: cores)")
@@ -37,14 +44,26 @@ def _build(args: argparse.Namespace) -> int:
     from plan_builder.pipeline import build
 
     result = build(
-        Path(args.plan_dir), Path(args.output) if args.output else None, pdf=args.pdf, board_pack=args.board_pack
+        Path(args.plan_dir),
+        Path(args.output) if args.output else None,
+        pdf=args.pdf,
+        board_pack=args.board_pack,
+        document=args.document,
     )
-    for warning in result.warnings:
+    warnings = list(dict.fromkeys(w for built in result.documents for w in built.warnings))
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for built in result.documents:
+        _report(built, board_pack=args.board_pack)
+    return 0
+
+
+def _report(result: BuildResult, *, board_pack: bool) -> None:
+    """What one document's build wrote, in a few lines."""
     print(f"Wrote {result.path}")
     for path in [*result.appendix_documents, *([result.pdf] if result.pdf else [])]:
         print(f"Wrote {path}")
-    if args.board_pack:
+    if board_pack and result.name == "plan":
         print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
@@ -52,7 +71,6 @@ def _build(args: argparse.Namespace) -> int:
     )
     if result.changes is not None:
         print(result.changes.short())
-    return 0
 
 
 def _build_all(args: argparse.Namespace) -> int:

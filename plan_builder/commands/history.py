@@ -15,6 +15,9 @@ def register(commands: Subcommands) -> None:
     diff.add_argument("old", nargs="?", metavar="OLD_MANIFEST", help="an earlier build's .json manifest")
     diff.add_argument("new", nargs="?", metavar="NEW_MANIFEST", help="a later build's .json manifest")
     diff.add_argument("--output", "-o", default="output", metavar="DIR", help="where builds are (default: output)")
+    diff.add_argument(
+        "--document", "-d", default="plan", metavar="NAME", help="which document's builds (default: the plan)"
+    )
     diff.set_defaults(handler=_diff)
 
 
@@ -27,7 +30,7 @@ def _diff(args: argparse.Namespace) -> int:
         print("error: give both OLD and NEW manifests, or neither (the last two builds)", file=sys.stderr)
         return 2
     else:
-        old_path, new_path = last_two_manifests(Path(args.output))
+        old_path, new_path = last_two_manifests(Path(args.output), args.document)
     for line in compare(read_manifest(old_path), read_manifest(new_path)).lines():
         print(line)
     return 0

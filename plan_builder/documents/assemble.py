@@ -20,7 +20,7 @@ from plan_builder.outputs.cache import ImageCache
 from plan_builder.outputs.digest import data_digest, file_digest
 from plan_builder.outputs.fragments import FragmentCache, render_with_cache
 from plan_builder.outputs.names import appendix_file_name
-from plan_builder.parts.registry import AFTER_CONTENTS, BLOCKS, bind_blocks, block_data, placed_by_tool
+from plan_builder.parts.registry import AFTER_CONTENTS, BLOCKS, BY_NAME, bind_blocks, block_data, placed_by_tool, usable
 from plan_builder.word import document as doc_ops
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.markdown import render_markdown
@@ -133,6 +133,7 @@ def render_document(
         ctx.directives[name](ctx, BlockCall(where=str(plan.source.path), by_tool=True))
     separate = [appendix for rendered in sections if (appendix := _section(assembly, ctx, rendered))]
     doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
+    doc_ops.drop_empty_last_section(ctx.document)
     _finish(ctx, plan, plan_title(plan), plan_subject(plan))
     return RenderedPlan(document=ctx.document, ctx=ctx, appendices=separate)
 
@@ -182,7 +183,7 @@ def _section(
         _finish(own, plan, f"{plan_title(plan)}, {title}", f"{plan_subject(plan)}, {title}")
         return number, section, own.document
     automatic = assembly.automatic.get(section.heading_id, [])
-    names = sorted(set(automatic) | used_blocks(rendered.text))
+    names = sorted(set(automatic) | used_blocks(rendered.text) | set(section.blocks))
     key: list[object] = [
         "section",
         assembly.template_digest,
@@ -192,7 +193,7 @@ def _section(
         sub_number,
         rendered.text,
     ]
-    key += [automatic, {name: assembly.digests.get(name, "") for name in names}]
+    key += [automatic, list(section.blocks), {name: assembly.digests.get(name, "") for name in names}]
     render_with_cache(
         assembly.fragments,
         ctx,
@@ -211,6 +212,11 @@ def _render_body(assembly: _Assembly, ctx: RenderContext, rendered: RenderedSect
         if name not in assembly.placed:
             ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
             assembly.placed.add(name)
+    for name in section.blocks:  # a document kind's default outline
+        if usable(name, assembly.models):
+            ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
+        else:
+            add_paragraph(ctx.document, f"Not shown: this plan folder has no data for {BY_NAME[name].summary}.")
     doc_ops.end_landscape(ctx)
 
 

@@ -1,7 +1,8 @@
-"""The YJB Youth Justice Plan as a document: its title, cover fields, running header and footer, properties.
+"""A document as a whole: its title, cover fields, running header and footer, properties.
 
-Everything a reader sees about the document itself (as opposed to its sections) is
-decided here, from plan.yaml alone.
+Everything a reader sees about the document itself (as opposed to its sections) is decided
+here, from plan.yaml and the document's kind: the plan says "Youth Justice Plan 2025-26", a
+board report "Performance report to the management board, Jan-Mar 2025".
 """
 
 from __future__ import annotations
@@ -10,17 +11,31 @@ from typing import Any
 
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
+from plan_builder.inputs.kinds import KINDS, Kind
+
+
+def kind_of(plan: Plan) -> Kind:
+    """The kind of the document `plan` is seen as."""
+    return KINDS[plan.kind]
+
+
+def reporting_period(plan: Plan) -> str:
+    """What the document covers: a further document's own period, else the plan's."""
+    entry = plan.entry
+    return entry.period if entry and entry.period else plan.manifest.period
+
+
+def plan_subject(plan: Plan) -> str:
+    """The running title in the header and the properties' subject: 'Youth Justice Plan 2025-26'."""
+    entry = plan.entry
+    if entry and entry.title:
+        return entry.title
+    return kind_of(plan).default_title.format(period=reporting_period(plan))
 
 
 def plan_title(plan: Plan) -> str:
     """The document title, used on the cover and in the properties."""
-    manifest = plan.manifest
-    return f"{manifest.service.name}: Youth Justice Plan {manifest.period}"
-
-
-def plan_subject(plan: Plan) -> str:
-    """The running title: 'Youth Justice Plan 2025-26' (header, properties' subject)."""
-    return f"Youth Justice Plan {plan.manifest.period}"
+    return f"{plan.manifest.service.name}: {plan_subject(plan)}"
 
 
 def status_line(plan: Plan) -> str:
@@ -36,18 +51,22 @@ def footer_text(plan: Plan) -> str:
 
 def keywords(plan: Plan) -> str:
     """Document keywords: what the document is, its period and service."""
-    manifest = plan.manifest
-    return f"youth justice plan; {manifest.period}; {manifest.service.name}"
+    return f"{kind_of(plan).keywords}; {reporting_period(plan)}; {plan.manifest.service.name}"
 
 
 def cover_fields(plan: Plan) -> dict[str, Any]:
     """Fields available to the cover template (templates/cover.docx) and the sign-off template."""
     manifest = plan.manifest
     manager = manifest.service.manager
+    entry = plan.entry
     return {
         "service_name": manifest.service.name,
         "short_name": manifest.service.header_name,
+        "document_title": plan_subject(plan),
+        "document_kind": kind_of(plan).name,
+        "audience": (entry.audience if entry else None) or "",
         "period": manifest.period,
+        "reporting_period": reporting_period(plan),
         "local_authorities": ", ".join(manifest.service.local_authorities),
         "status": manifest.status.label,
         "version": manifest.version,

@@ -12,7 +12,7 @@ import math
 
 from plan_builder.figures.figure import Figure, Unit
 from plan_builder.figures.rag import direction_of_travel
-from plan_builder.inputs.config import ChangeKind
+from plan_builder.inputs.performance_settings import ChangeKind
 
 BASIS = {
     "percent": "(latest - previous) / previous x 100",

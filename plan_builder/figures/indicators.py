@@ -18,6 +18,7 @@ No row is left out without a warning naming its file, rows and the reason.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from plan_builder.figures.measures import Indicator, Measure, Row, caveat_for, m
 from plan_builder.figures.periods import Shape
 from plan_builder.figures.rag import COMPARATOR_NAMES, rate
 from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
-from plan_builder.inputs.config import Performance, RagRule
+from plan_builder.inputs.performance_settings import Performance, RagRule
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,25 @@ def _measure_slots(
         )
 
 
+def summarised_notes(notes: list[str]) -> list[str]:
+    """Row notes for a chart's basis: population estimates from one table said once, with their years."""
+    found: dict[tuple[str, str], list[str]] = {}
+    others = []
+    for note in dict.fromkeys(notes):
+        match = re.match(r"population of children aged 10-17 for (.+): mid-(\d{4}) estimate \((.+?) row \d+", note)
+        if match:
+            found.setdefault((match[1], match[3]), []).append(match[2])
+        else:
+            others.append(note)
+    said = [
+        f"10-17 populations for {area}: mid-year estimates for {years[0]}"
+        + (f" to {years[-1]}" if len(years) > 1 else "")
+        + f" from the population table ({where})"
+        for (area, where), years in ((key, sorted(value)) for key, value in found.items())
+    ]
+    return said + others
+
+
 def _series(shaped: _Shaped, measure: Measure, latest: Figure, previous: Figure | None, title: str | None) -> Series:
     config = shaped.config
     periods = [row.period for row in shaped.rows]
@@ -283,7 +303,7 @@ def _series(shaped: _Shaped, measure: Measure, latest: Figure, previous: Figure 
         values = [measure_value(measure, rows[p])[0] if p in rows else None for p in periods]
         if any(v is not None for v in values):
             lines.setdefault(area, values)
-    notes = sorted({note for row in shaped.rows for note in row.notes})
+    notes = summarised_notes([note for row in shaped.rows for note in row.notes])
     return Series(
         id=f"{shaped.indicator.prefix}.{shaped.shape.id}.{measure.key}",
         title=title or measure.label,

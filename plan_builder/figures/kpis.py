@@ -79,6 +79,39 @@ def _kpi_versions() -> tuple[KpiVersion, ...]:
     return tuple(validate(KpiList, parse_yaml(text, Path("plan_builder/inputs/defaults/kpis.yaml"))).versions)
 
 
+class KpiNote(StrictModel):
+    """A KPI's partner 'adopter' on the board and the commentary shown beside its figures."""
+
+    adopter: str = ""
+    commentary: str = ""
+
+
+class KpiNotes(StrictModel):
+    """The KPI notes file: notes by KPI id."""
+
+    kpis: dict[str, KpiNote] = Field(default_factory=dict)
+
+
+def load_kpi_notes(path: Path, display: Path, definitions: list[KpiDefinition]) -> dict[str, KpiNote]:
+    """Read the KPI notes file; a KPI id that is not one of the ten is an error naming the line."""
+    from plan_builder.errors import ConfigError
+    from plan_builder.inputs.yamlio import load_yaml
+
+    if not path.is_file():
+        raise ConfigError(f"{display}: KPI notes file not found")
+    doc = load_yaml(path, display)
+    notes = validate(KpiNotes, doc).kpis
+    known = [d.id for d in definitions]
+    unknown = [
+        f"{doc.where(('kpis', kpi))}: kpis: unknown KPI {kpi!r}; expected one of {', '.join(known)}"
+        for kpi in notes
+        if kpi not in known
+    ]
+    if unknown:
+        raise ConfigError(*unknown)
+    return notes
+
+
 def kpi_indicator(definition: KpiDefinition) -> Indicator:
     """Turn a KPI definition into an indicator whose measures are percentages."""
     measures = tuple(

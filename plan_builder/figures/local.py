@@ -22,7 +22,7 @@ from plan_builder.errors import ConfigError
 from plan_builder.figures.figure import Figure, Polarity, Unit
 from plan_builder.figures.measures import UNIT_SCALE, Compare, small_number_caveat
 from plan_builder.figures.periods import Period, parse_period
-from plan_builder.inputs.config import ChangeKind, RagRule
+from plan_builder.inputs.performance_settings import ChangeKind, RagRule
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 

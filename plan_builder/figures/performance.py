@@ -11,7 +11,7 @@ from typing import Any
 
 from plan_builder.errors import DataError, PlanBuilderError, Problems
 from plan_builder.figures.indicators import compute_indicator
-from plan_builder.figures.kpis import kpi_indicator, kpi_rows, load_kpi_definitions
+from plan_builder.figures.kpis import KpiNote, kpi_indicator, kpi_rows, load_kpi_definitions, load_kpi_notes
 from plan_builder.figures.local import LocalIndicator, load_local_indicators
 from plan_builder.figures.measures import CUSTODY, FTE, Row, reoffending_indicator, rows_from_records
 from plan_builder.figures.narrative import namespace
@@ -43,6 +43,8 @@ class PerformanceData:
     broken: list[PendingItem] = field(default_factory=list)
     """Datasets that could not be read: their figures stand in as placeholders, so that section
     text using them reports no errors of its own while the data errors are reported."""
+    kpi_notes: dict[str, KpiNote] = field(default_factory=dict)
+    """Each KPI's board adopter and commentary, by KPI id."""
 
 
 def load_performance_data(plan: Plan, problems: Problems | None = None) -> PerformanceData | None:
@@ -92,7 +94,15 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
             )
         except PlanBuilderError as exc:
             problems.add(exc)
-    return PerformanceData(datasets, local, local_doc, pending, broken)
+    notes: dict[str, KpiNote] = {}
+    if config.kpi_notes:
+        try:
+            notes = load_kpi_notes(
+                plan.path(config.kpi_notes), plan.display(config.kpi_notes), load_kpi_definitions(plan.manifest.period)
+            )
+        except PlanBuilderError as exc:
+            problems.add(exc)
+    return PerformanceData(datasets, local, local_doc, pending, broken, notes)
 
 
 def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | None = None) -> PerformanceResult:
@@ -105,7 +115,7 @@ def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | 
     if config is None:
         raise ValueError("compute_performance needs a plan with a 'performance' section")
     own = problems if problems is not None else Problems()
-    result = PerformanceResult(pending=list(data.pending), broken=list(data.broken))
+    result = PerformanceResult(pending=list(data.pending), broken=list(data.broken), kpi_notes=dict(data.kpi_notes))
     sets = data.datasets
     table = population_table(sets.get("population"))
     with_population: dict[str, list[Row]] = {}

@@ -9,7 +9,7 @@ colour is added only when rendering.
 from __future__ import annotations
 
 from plan_builder.figures.figure import Figure, Polarity, Rag
-from plan_builder.inputs.config import RagRule
+from plan_builder.inputs.performance_settings import RagRule
 
 COMPARATOR_NAMES = {"family": "YJS family", "region": "region", "pcc": "PCC area", "national": "England and Wales"}
 NO_CHANGE_TOLERANCE = 1e-9

@@ -59,6 +59,8 @@ class PerformanceResult:
     """Local indicators as scorecard rows (`figures.local.ScorecardRow`), in file order."""
     breakdowns: dict[str, object] = field(default_factory=dict)
     """Breakdowns by indicator id (`figures.local.Breakdown`)."""
+    kpi_notes: dict[str, object] = field(default_factory=dict)
+    """Each KPI's adopter and commentary by KPI id (`figures.kpis.KpiNote`)."""
 
     def pending_for(self, figure_id: str) -> PendingItem | None:
         """The pending item a figure waits for (its own id, or its dataset), if any."""

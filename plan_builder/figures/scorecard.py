@@ -31,7 +31,7 @@ from plan_builder.figures.periods import Period, parse_period
 from plan_builder.figures.rag import rate
 from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
 from plan_builder.figures.stated import check_stated
-from plan_builder.inputs.config import RagRule
+from plan_builder.inputs.performance_settings import RagRule
 from plan_builder.inputs.yamlio import YamlDocument
 
 

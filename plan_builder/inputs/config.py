@@ -14,27 +14,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from plan_builder.inputs.schema import StrictModel, validate
+from plan_builder.inputs.performance_settings import Performance
+from plan_builder.inputs.schema import PlanFile, StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
 MANIFEST_NAME = "plan.yaml"
 PERIOD_PATTERN = re.compile(r"^(20\d\d)-(\d\d)$")
-NAME_MAX = 255
-"""The longest file or folder name common file systems allow (in bytes); a longer one cannot even be looked up."""
-
-
-def _plan_file(value: str) -> str:
-    if any(len(name.encode()) > NAME_MAX for name in re.split(r"[/\\]", value)):
-        raise ValueError(f"a file or folder name in this path is longer than {NAME_MAX} characters")
-    if len(value.encode()) > 4 * NAME_MAX:
-        raise ValueError(f"the path is longer than {4 * NAME_MAX} characters")
-    return value
-
-
-PlanFile = Annotated[str, Field(min_length=1), AfterValidator(_plan_file)]
-"""A path in plan.yaml to a file in the plan folder."""
 
 
 class Status(str, Enum):
@@ -103,124 +90,6 @@ class Signatory(StrictModel):
     """Date signed; leave empty until the plan is signed."""
 
 
-class Pending(StrictModel):
-    """Data the plan is waiting for: where it comes from and when it is due."""
-
-    source: str = Field(min_length=1)
-    """e.g. 'YJB reoffending data'."""
-    due: str = Field(min_length=1)
-    """e.g. 'August 2025'."""
-
-
-class DataSource(StrictModel):
-    """Where a dataset lives: a CSV file, or a sheet of an Excel workbook; or that it is pending."""
-
-    file: PlanFile | None = None
-    sheet: str | None = None
-    pending: Pending | None = None
-    """Mark the dataset as not yet arrived: every figure from it shows a 'Data due' placeholder."""
-
-    @model_validator(mode="after")
-    def _file_or_pending(self) -> DataSource:
-        if self.file is None and self.pending is None:
-            raise ValueError("give a file, or mark the dataset pending")
-        return self
-
-
-def _source(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: ({"file": v} if isinstance(v, str) else v) for k, v in value.items()}
-    return value
-
-
-RagWord = Literal["Green", "Amber/Green", "Amber", "Red/Amber", "Red"]
-
-
-class Band(StrictModel):
-    """One band of a banded RAG rule: values at or better than `limit` (by the figure's polarity)."""
-
-    rag: RagWord
-    limit: float | None = None
-    """The band's edge in the figure's unit; the last (worst) band has none."""
-
-
-class RagRule(StrictModel):
-    """How a figure is rated: against a target, a comparator area, its direction of travel, or bands.
-
-    The scheme is named (`scheme:`) or follows from what is given: `target` rates against a
-    target, `bands` by value bands, `comparator` against an area; `scheme: direction` rates an
-    improvement Green, no change Amber and a worsening Red (words configurable).
-    """
-
-    scheme: Literal["comparator", "target", "direction", "bands"] | None = None
-    target: float | None = None
-    """Target value in the figure's own unit (e.g. 80 for 80%)."""
-    tolerance: float = 0
-    """Amber band beyond the target, in the figure's unit (percentage points for %)."""
-    comparator: Literal["family", "region", "pcc", "national"] | None = None
-    tolerance_pct: float = 5
-    """With `comparator`: Amber when worse than the comparator by at most this %."""
-    bands: list[Band] = Field(default_factory=list)
-    """Best band first; each holds values at or better than its limit."""
-    improving: RagWord = "Green"
-    no_change: RagWord = "Amber"
-    worsening: RagWord = "Red"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _scheme_from_what_is_given(cls, data: object) -> object:
-        if isinstance(data, dict) and data.get("scheme") is None:
-            given = [key for key in ("target", "bands", "comparator") if data.get(key) is not None]
-            if len(given) != 1:
-                raise ValueError("give one of: a target, bands, a comparator, or scheme: direction")
-            return {**data, "scheme": given[0]}
-        return data
-
-    @model_validator(mode="after")
-    def _complete(self) -> RagRule:
-        if self.scheme == "target" and self.target is None:
-            raise ValueError("scheme 'target' needs a target")
-        bands = self.bands
-        if self.scheme == "bands" and (
-            len(bands) < 2 or any(b.limit is None for b in bands[:-1]) or bands[-1].limit is not None
-        ):
-            raise ValueError("bands: list two or more, best first, each with a limit except the last")
-        return self
-
-
-ChangeKind = Literal["percent", "points", "difference"]
-"""How a change is expressed: per cent change, percentage points, or the difference in the measure's unit."""
-
-
-class Performance(StrictModel):
-    """Performance data: which files, which area is the service, who it is compared with."""
-
-    area: str = Field(min_length=1)
-    """The service's own area name, as it appears in the data's `area` column."""
-    comparators: dict[Literal["family", "region", "pcc", "national"], str] = Field(default_factory=dict)
-    """Area names of the comparators, e.g. family: 'YJS family', national: 'England and Wales'."""
-    datasets: dict[Literal["fte", "reoffending", "custody", "kpis", "population"], DataSource] = Field(
-        default_factory=dict
-    )
-    headline: dict[str, str] = Field(default_factory=dict)
-    """Which period shape is the headline of a measure, by indicator ('fte': 'oct_sep'); default: the
-    shape of the most recent period in the data."""
-    changes: dict[str, ChangeKind] = Field(default_factory=dict)
-    """How each measure's change is expressed, by measure id ('custody.rate': difference)."""
-    local_indicators: PlanFile | None = None
-    """YAML file of locally defined indicators."""
-    small_denominator: int = Field(default=30, ge=1)
-    """Figures with fewer children than this in their denominator carry a caveat that rates swing."""
-    rag: dict[str, RagRule] = Field(default_factory=dict)
-    """RAG rules by figure id, overriding the defaults."""
-    stated: dict[str, float] = Field(default_factory=dict)
-    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id."""
-    pending: dict[str, Pending] = Field(default_factory=dict)
-    """Single figures (by id) still to arrive; they show a 'Data due' placeholder."""
-
-    _sources = field_validator("datasets", mode="before")(_source)
-
-
 class Structured(StrictModel):
     """YAML files holding the plan's structured parts; each is optional (leave the key out, not empty)."""
 
@@ -255,6 +124,53 @@ def _entries(value: object) -> object:
     if isinstance(value, list):
         return [{"file": item} if isinstance(item, str) else item for item in value]
     return value
+
+
+PLAN_DOCUMENT = "plan"
+"""The name of the plan itself among a plan folder's documents."""
+
+DocumentKind = Literal["plan-update", "performance-report", "scorecard", "progress-report"]
+"""Documents made from the plan's data besides the plan itself."""
+
+
+class ActionPlanEntry(StrictModel):
+    """An action plan a document reports progress on (a progress report can have several)."""
+
+    file: PlanFile
+    name: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    """How sections place it (`::: action-plan NAME`); default: the file name without '.yaml'."""
+
+    @property
+    def key(self) -> str:
+        """The name blocks use."""
+        return self.name or Path(self.file).stem
+
+
+class DocumentEntry(StrictModel):
+    """A further document from the same data (board report, scorecard, progress report, annual update).
+
+    Unset keys take the plan's values.
+    """
+
+    kind: DocumentKind
+    title: str | None = Field(default=None, min_length=1)
+    """The document's title; default: its kind's ('Performance report to the partnership board')."""
+    period: str | None = Field(default=None, min_length=1)
+    """What it reports on, as the reader sees it: 'Jan-Mar 2025', 'Q4 2024-25'; default: the plan's period."""
+    audience: str | None = None
+    """Who receives it, e.g. the board and its meeting date; shown on the cover."""
+    status: Status | None = None
+    version: str | None = Field(default=None, pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$", max_length=40)
+    as_of: dt.date | None = None
+    document_control: list[VersionEntry] = Field(default_factory=list)
+    sections: list[SectionEntry] = Field(default_factory=list)
+    """Its own sections (a plan's section file can be listed again); none: the kind's default outline."""
+    appendices: list[SectionEntry] = Field(default_factory=list)
+    action_plans: list[ActionPlanEntry] = Field(default_factory=list)
+    """Action plans it reports on, each from its own file with its own statuses and stated counts."""
+
+    _normalise_sections = field_validator("sections", "appendices", mode="before")(_entries)
+    _normalise_plans = field_validator("action_plans", mode="before")(_entries)
 
 
 class Manifest(StrictModel):
@@ -292,6 +208,10 @@ class Manifest(StrictModel):
     structured: Structured = Field(default_factory=Structured)
     sections: list[SectionEntry] = Field(min_length=1)
     appendices: list[SectionEntry] = Field(default_factory=list)
+    documents: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)], DocumentEntry] = Field(
+        default_factory=dict
+    )
+    """Further documents built from the same data, by name (the name goes into their file names)."""
 
     _normalise_sections = field_validator("sections", "appendices", mode="before")(_entries)
 
@@ -310,6 +230,13 @@ class Manifest(StrictModel):
             raise ValueError("expected a date as YYYY-MM-DD")
         return value
 
+    @field_validator("documents")
+    @classmethod
+    def _not_named_plan(cls, value: dict[str, DocumentEntry]) -> dict[str, DocumentEntry]:
+        if PLAN_DOCUMENT in value:
+            raise ValueError(f"'{PLAN_DOCUMENT}' is the plan itself; give the document another name")
+        return value
+
     @model_validator(mode="after")
     def _no_duplicate_files(self) -> Manifest:
         files = [entry.file for entry in [*self.sections, *self.appendices]]
@@ -325,13 +252,52 @@ class Manifest(StrictModel):
 
 
 class Plan(StrictModel):
-    """A loaded manifest together with where it lives."""
+    """A loaded manifest together with where it lives, as seen by one of its documents.
+
+    `manifest` is what the document is built from: for the plan itself, plan.yaml as written;
+    for a further document (`document` names it), plan.yaml with that document's sections,
+    status, version and date in place of the plan's.
+    """
 
     root: Path
     manifest: Manifest
     source: YamlDocument
+    document: str = PLAN_DOCUMENT
+    """Which document: 'plan', or a name under `documents:`."""
 
     model_config = StrictModel.model_config | {"arbitrary_types_allowed": True}
+
+    @property
+    def entry(self) -> DocumentEntry | None:
+        """The `documents:` entry of a further document (None for the plan itself)."""
+        return None if self.document == PLAN_DOCUMENT else self.manifest.documents[self.document]
+
+    @property
+    def kind(self) -> str:
+        """'plan', or the further document's kind ('performance-report', ...)."""
+        entry = self.entry
+        return entry.kind if entry else PLAN_DOCUMENT
+
+    def for_document(self, name: str) -> Plan:
+        """The plan as the document `name` sees it ('plan' gives the plan itself)."""
+        if name == PLAN_DOCUMENT:
+            return self
+        entry = self.manifest.documents[name]
+        manifest = self.manifest
+        update = {
+            "sections": entry.sections,
+            "appendices": entry.appendices,
+            "status": entry.status or manifest.status,
+            "version": entry.version or manifest.version,
+            "as_of": entry.as_of or manifest.as_of,
+            "document_control": entry.document_control,
+            "changes_page": False,
+        }
+        return self.model_copy(update={"manifest": manifest.model_copy(update=update), "document": name})
+
+    def document_names(self) -> list[str]:
+        """Every document of the plan folder: the plan first, then `documents:` in file order."""
+        return [PLAN_DOCUMENT, *self.manifest.documents]
 
     def path(self, relative: str) -> Path:
         """Resolve a manifest path against the plan directory."""

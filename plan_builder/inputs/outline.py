@@ -5,9 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from plan_builder.errors import Problems, SectionError
-from plan_builder.inputs.config import Plan, Status
-from plan_builder.inputs.sections import Section, load_section
+from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
+from plan_builder.inputs.kinds import KINDS
+from plan_builder.inputs.sections import LOCAL_HEADING, Section, load_section
 from plan_builder.inputs.structure import Structure, check_order
+
+UPDATE_HEADINGS = ("progress-on-previous-plan", "performance", "priorities")
+"""What the YJB expects an annual update of a multi-year plan to cover (a lighter list than a plan's)."""
+
+
+def document_sections(plan: Plan, structure: Structure, problems: Problems) -> list[Section]:
+    """A document's sections: those it lists, or (a further document listing none) its kind's default outline."""
+    if plan.document == PLAN_DOCUMENT or plan.manifest.sections or plan.manifest.appendices:
+        return load_sections(plan, structure, problems)
+    where = plan.source.where(("documents", plan.document))
+    line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 1
+    return [
+        Section(plan.source.path, LOCAL_HEADING, title, True, "", line, blocks=blocks)
+        for title, blocks in KINDS[plan.kind].outline
+    ]
+
+
+def validate_outline(plan: Plan, structure: Structure, sections: list[Section]) -> list[str]:
+    """The YJB heading checks a document's kind calls for: all for a plan, a shorter list for an update."""
+    checks = KINDS[plan.kind].yjb_headings
+    if checks == "all":
+        return validate_structure(plan, structure, sections)
+    if checks == "update":
+        present = {s.heading_id for s in sections}
+        where = manifest_where(plan, ("documents", plan.document))
+        return [
+            f"{where}: documents.{plan.document}: an annual update usually covers "
+            f"'{heading.title}' ({heading.id}); no section has that heading"
+            for heading_id in UPDATE_HEADINGS
+            if heading_id not in present and (heading := structure.heading(heading_id)) is not None
+        ]
+    return []
 
 
 def load_sections(plan: Plan, structure: Structure, problems: Problems) -> list[Section]:

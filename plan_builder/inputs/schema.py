@@ -6,14 +6,29 @@ Each problem names the file, the line and the dotted field path, e.g.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import re
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from plan_builder.errors import ConfigError, PlanBuilderError
 from plan_builder.inputs.yamlio import Key, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+NAME_MAX = 255
+"""The longest file or folder name common file systems allow (in bytes); a longer one cannot even be looked up."""
+
+
+def _plan_file(value: str) -> str:
+    if any(len(name.encode()) > NAME_MAX for name in re.split(r"[/\\]", value)):
+        raise ValueError(f"a file or folder name in this path is longer than {NAME_MAX} characters")
+    if len(value.encode()) > 4 * NAME_MAX:
+        raise ValueError(f"the path is longer than {4 * NAME_MAX} characters")
+    return value
+
+
+PlanFile = Annotated[str, Field(min_length=1), AfterValidator(_plan_file)]
+"""A path in plan.yaml to a file in the plan folder."""
 
 
 class StrictModel(BaseModel):

@@ -23,8 +23,9 @@ LOCAL_HEADING = "local"
 class FrontMatter(StrictModel):
     """Keys allowed at the top of a section file."""
 
-    heading: str = Field(min_length=1)
-    """YJB heading id this file fills (see `plan-builder structures`), or 'local' for a local section."""
+    heading: str = Field(default=LOCAL_HEADING, min_length=1)
+    """YJB heading id this file fills (see `plan-builder structures`), or 'local' (the default) for a
+    section of the service's own, such as every section of a board report."""
     title: str | None = None
     """Heading text; defaults to the YJB wording. Required for local sections."""
     numbered: bool = True
@@ -33,7 +34,7 @@ class FrontMatter(StrictModel):
     @model_validator(mode="after")
     def _local_needs_title(self) -> FrontMatter:
         if self.heading == LOCAL_HEADING and not self.title:
-            raise ValueError("a local section needs a title")
+            raise ValueError("give a 'heading:' (a YJB heading id) or, for a section of your own, a 'title:'")
         return self
 
 
@@ -50,6 +51,8 @@ class Section:
     """1-based line in `path` where `body` starts."""
     is_appendix: bool = False
     separate_document: bool = False
+    blocks: tuple[str, ...] = ()
+    """Blocks plan-builder places at the end of the section (a document kind's default outline)."""
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:

@@ -98,13 +98,20 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def last_of_other_version(output_dir: Path, version: str) -> dict[str, Any] | None:
-    """The newest build manifest in `output_dir/manifests/` whose version differs from `version`."""
+def of_document(manifest: dict[str, Any], document: str) -> bool:
+    """Whether a build manifest is of `document` ('plan' for manifests written before documents existed)."""
+    return manifest.get("plan", {}).get("document_name", "plan") == document
+
+
+def last_of_other_version(output_dir: Path, version: str, document: str = "plan") -> dict[str, Any] | None:
+    """The newest build manifest of `document` in `output_dir/manifests/` whose version differs from `version`."""
     folder = output_dir / MANIFEST_FOLDER
     if not folder.is_dir():
         return None
     manifests = [(p, read_manifest(p)) for p in folder.glob("*.json")]
-    others = [(p, m) for p, m in manifests if str(m.get("plan", {}).get("version")) != version]
+    others = [
+        (p, m) for p, m in manifests if str(m.get("plan", {}).get("version")) != version and of_document(m, document)
+    ]
     return max(others, key=lambda pm: _build_order(*pm))[1] if others else None
 
 
@@ -117,10 +124,11 @@ def _build_order(path: Path, manifest: dict[str, Any]) -> tuple[str, int]:
     return manifest["built_at"], int(last) if last.isdigit() else 1
 
 
-def last_two_manifests(output_dir: Path) -> tuple[Path, Path]:
-    """The two most recent manifests in `output_dir/manifests/`, oldest first."""
+def last_two_manifests(output_dir: Path, document: str = "plan") -> tuple[Path, Path]:
+    """The two most recent manifests of `document` in `output_dir/manifests/`, oldest first."""
     folder = output_dir / MANIFEST_FOLDER
-    found = sorted(folder.glob("*.json"), key=lambda p: _build_order(p, read_manifest(p))) if folder.is_dir() else []
+    saved = [(p, read_manifest(p)) for p in folder.glob("*.json")] if folder.is_dir() else []
+    found = [p for p, m in sorted(saved, key=lambda pm: _build_order(*pm)) if of_document(m, document)]
     if len(found) < 2:
         raise OutputError(f"{folder}: need two builds to compare; found {len(found)}")
     return found[-2], found[-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
 from plan_builder.outputs.write import slug
 
 STEM_NAME_MAX = 100
@@ -10,12 +10,16 @@ STEM_NAME_MAX = 100
 
 
 def document_stem(plan: Plan) -> str:
-    """'<service-slug>-<period>-<status>', plus '-v<version>' for a final plan (never overwritten)."""
+    """The file name without extension: '<service>-<period>-<status>', or '<service>-<document>-<status>'.
+
+    A further document is named by its key under `documents:`; a final adds '-v<version>' (never overwritten).
+    """
     manifest = plan.manifest
     # A long service name is shortened so that the names built on the stem ('~$' lock files,
     # '.<name>.XXXXXXXX.partial' temporary files, '-appendix-N.docx') fit the file system's 255.
     name = slug(manifest.service.name)[:STEM_NAME_MAX].rstrip("-")
-    stem = f"{name}-{manifest.period}-{manifest.status.value}"
+    which = manifest.period if plan.document == PLAN_DOCUMENT else plan.document
+    stem = f"{name}-{which}-{manifest.status.value}"
     return f"{stem}-v{manifest.version}" if manifest.status is Status.FINAL else stem
 
 

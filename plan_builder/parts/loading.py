@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import ConfigError, PlanBuilderError, Problems
@@ -70,4 +71,40 @@ def load_structured(plan: Plan, problems: Problems) -> StructuredParts:
             continue
         result.parts[name] = part
         result.warnings.extend(getattr(part, "warnings", []))
+    _load_action_plans(plan, result, problems)
     return result
+
+
+def _load_action_plans(plan: Plan, result: StructuredParts, problems: Problems) -> None:
+    """The action plans the document shows, by name: its own list (a progress report's), else the plan's.
+
+    Each comes from its own file, with its own statuses and stated counts; references may repeat
+    across plans. Stored as the part 'action_plans' for the `::: action-plan NAME` blocks.
+    """
+    from plan_builder.parts.actions.model import load_actions
+
+    entry = plan.entry
+    plans: dict[str, Any] = {}
+    if entry is not None and entry.action_plans:
+        for index, listed in enumerate(entry.action_plans):
+            where = plan.source.where(("documents", plan.document, "action_plans", index))
+            if listed.key in plans:
+                problems.add(ConfigError(f"{where}: action plan name {listed.key!r} is used twice; give one a name:"))
+                result.broken.add("action_plans")
+                continue
+            try:
+                if not plan.path(listed.file).is_file():
+                    raise ConfigError(f"{where}: action_plans: file {listed.file} not found")
+                part = load_actions(plan.path(listed.file), plan.display(listed.file), plan)
+            except PlanBuilderError as exc:
+                problems.add(exc)
+                result.broken.add("action_plans")
+                continue
+            plans[listed.key] = part
+            result.warnings.extend(part.warnings)
+    elif "actions" in result.broken:
+        result.broken.add("action_plans")
+    elif "actions" in result.parts and plan.manifest.structured.actions:
+        plans[Path(plan.manifest.structured.actions).stem] = result.parts["actions"]
+    if "action_plans" not in result.broken:
+        result.parts["action_plans"] = plans

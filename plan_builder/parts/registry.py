@@ -21,6 +21,7 @@ from plan_builder.parts.actions.render import render_actions, render_counts
 from plan_builder.parts.budget.render import render_contributions, render_variance
 from plan_builder.parts.front.render import render_changes, render_document_control, render_outstanding
 from plan_builder.parts.glossary.render import render_glossary
+from plan_builder.parts.performance.panels import render_panels
 from plan_builder.parts.performance.render import render_charts, render_kpis, render_summary
 from plan_builder.parts.risks.render import render_register
 from plan_builder.parts.scorecard.render import render_breakdown, render_scorecard
@@ -99,10 +100,15 @@ BLOCKS: tuple[Block, ...] = (
           needs="variance tables in the budget file (variance:)"),
     Block("national-standards", "standards", render_standards, "the National Standards self-assessment",
           ("standards", "national-standards"), needs=_structured("standards", "National Standards")),
-    Block("action-plan", "actions", render_actions, "the action plan",
-          ("service-development", "service-improvement-plan"), needs=_structured("actions", "action plan")),
-    Block("action-counts", "actions", render_counts, "the action plan's status counts",
+    Block("action-plan", "action_plans", render_actions, "the action plan", ("service-development",
+          "service-improvement-plan"), takes_argument=True, available=lambda plans: bool(plans),
           needs=_structured("actions", "action plan")),
+    Block("action-counts", "action_plans", render_counts, "the action plan's status counts", takes_argument=True,
+          available=lambda plans: bool(plans), needs=_structured("actions", "action plan")),
+    Block("indicator-panels", "performance", render_panels, "a headline panel per national indicator",
+          available=lambda result: result is not None and any(
+              row.latest.id.startswith(("fte.", "reoffending.annual.", "custody.")) for row in result.summary),
+          needs="FTE, reoffending or custody data in plan.yaml (performance: datasets:)"),
     Block("staffing", "staffing", render_staffing, "staffing by role, sex and ethnicity", ("service-structure",),
           needs=_structured("staffing", "staffing")),
     Block("glossary", "glossary", render_glossary, "the glossary of youth justice terms", ("glossary",),
@@ -128,6 +134,12 @@ def block_data(block: Block, models: Mapping[str, Any]) -> Any:
 
 def _usable(block: Block, data: Any) -> bool:
     return data is not BROKEN and block.available(data)
+
+
+def usable(name: str, models: Mapping[str, Any]) -> bool:
+    """Whether the block `name` has its data in `models` (and it loaded)."""
+    block = BY_NAME[name]
+    return _usable(block, block_data(block, models))
 
 
 def bind_blocks(models: Mapping[str, Any]) -> dict[str, Directive]:

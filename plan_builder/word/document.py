@@ -32,6 +32,7 @@ from plan_builder.word.xml import (
     add_paragraph,
     begin_field,
     end_field,
+    last_child,
     missing_styles,
     paragraph_property,
     set_style,
@@ -335,6 +336,26 @@ def _new_section(ctx: RenderContext, *, landscape: bool) -> None:
     section.different_first_page_header_footer = False
     ctx.landscape = landscape
     ctx.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+
+
+def drop_empty_last_section(document: Document) -> None:
+    """Remove a last section with nothing in it (left by a landscape block at the very end): a blank page.
+
+    The paragraph that closed the previous section carries that section's properties; when
+    nothing follows it, its properties become the document's last section and the paragraph goes.
+    """
+    body = document.element.body
+    final = last_child(body)
+    closing = final.getprevious() if final is not None and final.tag == qn("w:sectPr") else None
+    if closing is None or closing.tag != qn("w:p"):
+        return
+    p_pr = closing.find(qn("w:pPr"))
+    inner = p_pr.find(qn("w:sectPr")) if p_pr is not None else None
+    if inner is None or any(child.tag != qn("w:pPr") for child in closing):
+        return
+    final.addprevious(inner)
+    body.remove(final)
+    body.remove(closing)
 
 
 def avoid_double_page_breaks(document: Document) -> None:

@@ -224,11 +224,18 @@ def build_plan_template(language: str = "en-GB") -> Document:
 
 
 def build_cover_template() -> Document:
-    """Return the docxtpl cover template: service, period, status, date, chair."""
+    """Return the docxtpl cover template: service, document title, status, date, chair.
+
+    `document_title` is the document's own ('Youth Justice Plan 2025-26', 'Performance report to the
+    management board, Jan-Mar 2025'), so one cover serves every kind of document.
+    """
     document = build_plan_template()
     body = document
     body.add_paragraph("{{ service_name }}", style="Title")
-    body.add_paragraph("Youth Justice Plan {{ period }}", style="Subtitle")
+    body.add_paragraph("{{ document_title }}", style="Subtitle")
+    body.add_paragraph("{%p if audience %}", style="Cover Detail")
+    body.add_paragraph("For: {{ audience }}", style="Cover Detail")
+    body.add_paragraph("{%p endif %}", style="Cover Detail")
     body.add_paragraph("{{ local_authorities }}", style="Cover Detail")
     body.add_paragraph("{{ status_line }}", style="Cover Status")
     body.add_paragraph("Date: {{ date }}", style="Cover Detail")

@@ -34,6 +34,9 @@ class Status(StrictModel):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     label: str
+    overdue: bool = True
+    """Whether an action in this status past its due date counts as overdue; false for statuses such
+    as 'Duplicate' or 'Superseded', which close an action without completing it."""
 
 
 class ActionEntry(StrictModel):
@@ -116,9 +119,9 @@ def load_actions(path: Path, display: Path, plan: Plan) -> ActionPlan:
     if problems:
         raise ConfigError(*problems)
     as_of = plan.manifest.as_of
+    can_be_late = {s.id for s in data.statuses if s.overdue and s.id != data.completed_status}
     actions = [
-        Action(entry, labels[entry.status], entry.due < as_of and entry.status != data.completed_status)
-        for entry in data.actions
+        Action(entry, labels[entry.status], entry.due < as_of and entry.status in can_be_late) for entry in data.actions
     ]
     counts = [(s.label, sum(1 for a in actions if a.entry.status == s.id)) for s in data.statuses]
     warnings = [
@@ -127,6 +130,14 @@ def load_actions(path: Path, display: Path, plan: Plan) -> ActionPlan:
         for a in actions
         if a.overdue
     ]
+    by_ref = {entry.ref: entry for entry in data.actions}
+    for index, entry in enumerate(data.actions):
+        other = by_ref.get(entry.duplicate_of or "")
+        if other is not None and other.duplicate_of == entry.ref and entry.ref < other.ref:
+            warnings.append(
+                f"{doc.where(('actions', index, 'duplicate_of'))}: action {entry.ref} is marked a duplicate of "
+                f"{other.ref}, which is marked a duplicate of {entry.ref}; keep one of them as the original"
+            )
     for status_id, typed in data.stated_counts.items():
         where = doc.where(("stated_counts", status_id))
         if status_id not in labels:

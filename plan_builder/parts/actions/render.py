@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plan_builder import palette
+from plan_builder.errors import SectionError
 from plan_builder.figures.formatting import long_date
 from plan_builder.parts.actions.model import ActionPlan
 from plan_builder.word.context import BlockCall, RenderContext
@@ -14,9 +15,33 @@ from plan_builder.word.xml import add_text_run, align, shade_cell
 OVERDUE_COLOURS = palette.OVERDUE
 
 
-def render_counts(ctx: RenderContext, plan_actions: ActionPlan, call: BlockCall | None = None) -> None:
-    """`::: action-counts`: the status counts table, computed from the actions."""
-    add_caption(ctx, "Table", f"Actions by status at {long_date(plan_actions.as_of)}")
+def selected(plans: dict[str, ActionPlan], call: BlockCall) -> list[ActionPlan]:
+    """The action plans a block names (`::: action-plan hmip-actions`), or all of them in order."""
+    names = call.argument.split()
+    unknown = [name for name in names if name not in plans]
+    if unknown:
+        raise SectionError(
+            f"{call.where}: no action plan called {', '.join(repr(n) for n in unknown)}; "
+            f"expected one of: {', '.join(plans)}"
+        )
+    return [plans[name] for name in names] if names else list(plans.values())
+
+
+def render_counts(ctx: RenderContext, plans: dict[str, ActionPlan], call: BlockCall) -> None:
+    """`::: action-counts [NAME]`: each action plan's status counts table, computed from its actions."""
+    for plan_actions in selected(plans, call):
+        counts_table(ctx, plan_actions)
+
+
+def render_actions(ctx: RenderContext, plans: dict[str, ActionPlan], call: BlockCall) -> None:
+    """`::: action-plan [NAME]`: each action plan on landscape pages, one table per theme, after its counts."""
+    for plan_actions in selected(plans, call):
+        action_tables(ctx, plan_actions)
+
+
+def counts_table(ctx: RenderContext, plan_actions: ActionPlan) -> None:
+    """The status counts table of one action plan, computed from the actions."""
+    add_caption(ctx, "Table", f"{plan_actions.title}: actions by status at {long_date(plan_actions.as_of)}")
     table = start_table(ctx, ["Status", "Number of actions"])
     for label, count in [*plan_actions.counts, ("Total", len(plan_actions.actions))]:
         cells = add_body_row(table)
@@ -31,14 +56,14 @@ def render_counts(ctx: RenderContext, plan_actions: ActionPlan, call: BlockCall 
     fit_columns(ctx, table, [40, 16])
 
 
-def render_actions(ctx: RenderContext, plan_actions: ActionPlan, call: BlockCall) -> None:
-    """`::: action-plan`: the action plan on landscape pages, one table per theme, then the counts."""
+def action_tables(ctx: RenderContext, plan_actions: ActionPlan) -> None:
+    """One action plan on landscape pages: its title, counts, then a table per theme."""
     begin_landscape(ctx)
     add_subheading(ctx, plan_actions.title)
-    render_counts(ctx, plan_actions)
+    counts_table(ctx, plan_actions)
     for theme in plan_actions.themes:
         add_heading(ctx, theme, 3, in_toc=False)
-        add_caption(ctx, "Table", f"Actions: {theme}")
+        add_caption(ctx, "Table", f"{plan_actions.title}: {theme}")
         table = start_table(ctx, ["Ref", "Action", "Lead", "Due", "Status", "Progress"])
         for action in (a for a in plan_actions.actions if a.entry.theme == theme):
             entry = action.entry

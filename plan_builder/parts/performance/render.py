@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -182,12 +182,18 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
     periods = [f.period for f in latest]
     common = max(set(periods), key=periods.count) if periods else ""
     add_caption(ctx, "Table", f"The ten YJB key performance indicators, {common or 'latest quarter'}")
-    table = start_table(ctx, ["KPI and measure", "Latest", "Counts", "Change", "National", "RAG"])
+    notes: dict[str, Any] = result.kpi_notes
+    adopters = any(getattr(n, "adopter", "") for n in notes.values())
+    headers = ["KPI and measure", "Latest", "Counts", "Change", "National", "RAG"]
+    table = start_table(ctx, [*headers, "Adopter"] if adopters else headers)
     for figure_id, figure in result.figures.items():
         if not _kpi_latest(figure_id, figure):
             continue
         prefix, _, measure = figure_id.partition(".latest.")
         cells = add_body_row(table)
+        if adopters:
+            note_of = notes.get(prefix.split(".")[1])
+            write_cell(cells[6], note_of.adopter if note_of and note_of.adopter else "none named")
         write_cell(cells[0], figure.label if figure.period == common else f"{figure.label} ({figure.period})")
         write_cell(cells[1], _shown(figure) + (" *" if figure.caveat else ""), right=True)
         inputs = [v for v in figure.inputs.values()]
@@ -204,12 +210,30 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
             rag_cell(cells[5], figure.rag)
         else:
             write_cell(cells[5], "Not rated")
-    fit_columns(ctx, table, [50, 10, 12, 18, 11, 11])
+    fit_columns(ctx, table, [50, 10, 12, 18, 11, 11, 22] if adopters else [50, 10, 12, 18, 11, 11])
     note(
         ctx,
         "Counts are numerator / denominator. Change is on the previous quarter, in percentage points. "
-        "National is England and Wales. * Small number: rates can swing widely from quarter to quarter.",
+        "National is England and Wales. * Small number: rates can swing widely from quarter to quarter."
+        + (" Each KPI's adopter is the board member who champions it." if adopters else ""),
     )
+    _kpi_commentary(ctx, result)
+
+
+def _kpi_commentary(ctx: RenderContext, result: PerformanceResult) -> None:
+    """Each KPI's commentary, in KPI order, under its number and name (and adopter)."""
+    labels: dict[str, str] = {}
+    for ident, figure in result.figures.items():
+        if _kpi_latest(ident, figure):
+            labels.setdefault(ident.split(".")[1], figure.label.split(": ", 1)[0])
+    for kpi, label in labels.items():
+        kpi_note: Any = result.kpi_notes.get(kpi)
+        if kpi_note is None or not kpi_note.commentary:
+            continue
+        paragraph = add_paragraph(ctx.document)
+        by = f" (adopter: {kpi_note.adopter})" if kpi_note.adopter else ""
+        add_text_run(paragraph, f"{label}{by}: ", bold=True)
+        add_text(paragraph, kpi_note.commentary)
 
 
 def cached_block(ctx: RenderContext, kind: str, data: object, render: Callable[[], None]) -> None:
@@ -271,4 +295,4 @@ def render_kpis(ctx: RenderContext, result: PerformanceResult, call: BlockCall) 
         end_landscape(ctx)
 
     kpi_figures = {k: f for k, f in result.figures.items() if k.startswith("kpi.")}
-    cached_block(ctx, "kpi-table", kpi_figures, draw)
+    cached_block(ctx, "kpi-table", (kpi_figures, result.kpi_notes), draw)
