@@ -69,6 +69,8 @@ class Row:
     end: dt.date
     counts: dict[str, int | None]
     source: str
+    missing: dict[str, str] = field(default_factory=dict)
+    """Counts marked missing on purpose in the data -> why ("not available ('..')")."""
 
     @property
     def label(self) -> str:
@@ -230,7 +232,14 @@ def reoffending_indicator(kind: str) -> Indicator:
 
 def rows_from_records(records: Iterable[Record], start: str, end: str, counts: tuple[str, ...]) -> list[Row]:
     """Turn loaded records into rows of counts, keyed by the named start and end columns."""
-    return [Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source) for r in records]
+    return [
+        Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source, _marked(r, counts)) for r in records
+    ]
+
+
+def _marked(record: Record, columns: Iterable[str]) -> dict[str, str]:
+    """Why each of `columns` that the data marks missing is missing, and where: "not available ('..') in ... row 7"."""
+    return {c: f"{record.missing[c]} in {record.source}" for c in columns if c in record.missing}
 
 
 def _by_area(rows: Iterable[Row]) -> dict[str, list[Row]]:
@@ -248,17 +257,23 @@ def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[s
     inputs: dict[str, float | None] = {measure.numerator: numerator}
     if measure.denominator is None:
         return (
-            (None, f"{measure.numerator} is missing", inputs) if numerator is None else (float(numerator), "", inputs)
+            (None, _missing(row, measure.numerator), inputs) if numerator is None else (float(numerator), "", inputs)
         )
     denominator = row.counts.get(measure.denominator)
     inputs[measure.denominator] = denominator
     if numerator is None:
-        return None, f"{measure.numerator} is missing for {row.label}", inputs
+        return None, _missing(row, measure.numerator), inputs
     if denominator is None:
-        return None, f"{measure.denominator} is missing for {row.label}", inputs
+        return None, _missing(row, measure.denominator), inputs
     if denominator == 0:
         return None, f"{measure.denominator} is zero for {row.label}", inputs
     return numerator / denominator * measure.scale, "", inputs
+
+
+def _missing(row: Row, column: str) -> str:
+    """Why a count is missing: "fte_count for Jan-Dec 2024 is not available ('..') in data/fte.csv row 7"."""
+    why = row.missing.get(column)
+    return f"{column} for {row.label} is {why}" if why else f"{column} is missing for {row.label}"
 
 
 def _previous(rows: list[Row], latest: Row, compare: Compare) -> Row | None:
@@ -468,9 +483,13 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
         if not consecutive:
             continue
         counts: dict[str, int | None] = {}
+        missing: dict[str, str] = {}
         for key in quarters[0].counts:
             values = [q.counts[key] for q in quarters]
             counts[key] = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+            gap = next((q for q in quarters if q.counts[key] is None and key in q.missing), None)
+            if gap is not None:
+                missing[key] = f"{gap.missing[key]} ({gap.label})"
         sources = ", ".join(q.source.rsplit(" row ", 1)[-1] for q in quarters)
         annual.append(
             Row(
@@ -479,6 +498,7 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
                 quarters[-1].end,
                 counts,
                 f"{quarters[0].source.rsplit(' row ', 1)[0]} rows {sources} (summed)",
+                missing,
             )
         )
     return annual
