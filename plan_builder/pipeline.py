@@ -18,23 +18,24 @@ from typing import TYPE_CHECKING, Any
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
-from plan_builder.errors import OutputError, Problems
-from plan_builder.figures.figure import Figure
+from plan_builder.errors import OutputError, Problems, SectionError
 from plan_builder.figures.filters import FILTERS
+from plan_builder.figures.merge import merge_section
 from plan_builder.figures.metrics import PerformanceResult
-from plan_builder.figures.narrative import make_environment, render_text
-from plan_builder.figures.pending import check_outstanding
+from plan_builder.figures.narrative import make_environment
+from plan_builder.figures.pending import PendingItem, PendingValue, check_outstanding
 from plan_builder.figures.performance import (
     PerformanceData,
     compute_performance,
     figure_namespace,
     load_performance_data,
 )
-from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
+from plan_builder.figures.stated import stated_filter
 from plan_builder.inputs.config import Plan, Status, load_plan
 from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.inputs.tables import check_tables
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.manifest import (
@@ -48,6 +49,7 @@ from plan_builder.outputs.manifest import (
 from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
 from plan_builder.outputs.write import write_atomic
 from plan_builder.parts.loading import StructuredParts, load_structured
+from plan_builder.parts.totals import structured_figures
 from plan_builder.word.document import set_contents_pages
 
 if TYPE_CHECKING:
@@ -118,10 +120,11 @@ class Prepared:
 def load(plan_dir: Path, problems: Problems) -> Inputs:
     """Load stage: plan.yaml, the section list, every section, structured part and data file.
 
-    plan.yaml and the section list must load for anything else to; after that, a broken file
-    is left out and its problems added to `problems`, so one run reports every file's.
+    plan.yaml's essentials (the service, period and section list) must load for anything else to;
+    after that, a broken key or file is left out and its problems added to `problems`, so one
+    run reports every file's.
     """
-    plan = load_plan(plan_dir)
+    plan = load_plan(plan_dir, problems)
     structure = load_structure(
         plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
     )
@@ -133,33 +136,53 @@ def load(plan_dir: Path, problems: Problems) -> Inputs:
 
 def validate(inputs: Inputs) -> list[str]:
     """Validate stage: the sections against the YJB section list; return warnings, raise errors."""
-    return validate_structure(inputs.plan, inputs.structure, inputs.sections)
+    manifest = inputs.plan.manifest
+    partial = len(inputs.sections) < len(manifest.sections) + len(manifest.appendices)  # some could not be read
+    return validate_structure(inputs.plan, inputs.structure, inputs.sections, partial=partial)
 
 
 def compute(inputs: Inputs, problems: Problems) -> Computed:
-    """Compute stage: every figure, then each section's text merged with them."""
+    """Compute stage: every figure (performance and the structured parts' totals), then each section's text."""
     plan = inputs.plan
     performance = compute_performance(plan, inputs.data) if inputs.data else PerformanceResult()
+    performance.figures.update(structured_figures(inputs.structured.parts))
     with problems.gather():
         check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
     warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
-    mismatches: list[tuple[Figure, float]] = []
-    env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
-    context: dict[str, object] = dict(figure_namespace(performance))
+    found: list[tuple[int, str]] = []
+    env = make_environment({**FILTERS, "stated": stated_filter(found)})
+    context = {**figure_namespace(performance), **broken_parts(plan, inputs.structured.broken)}
     rendered = []
     for section in inputs.sections:
         with problems.gather():
-            text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
-            warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
+            text, notes = merge_section(env, section, context, performance.figures, found)
+            warnings += notes
             rendered.append(RenderedSection(section, text))
-        mismatches.clear()
+            tables = check_tables(text, section.path, section.body_line)
+            if tables:
+                raise SectionError(*tables)
     glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
         from plan_builder.parts.glossary.model import undefined_abbreviations
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
     return Computed(performance, rendered, env, warnings)
+
+
+def broken_parts(plan: Plan, broken: set[str]) -> dict[str, PendingValue]:
+    """Stand-ins for the totals of parts that could not be loaded: text using them shows a placeholder.
+
+    The part's own problems are reported; the sections that use its totals need not fail too.
+    """
+    configured = plan.manifest.structured
+    return {
+        name: PendingValue(
+            PendingItem(name, "", "", "", shown=f"Not available: {getattr(configured, name)} has errors")
+        )
+        for name in sorted(broken)
+        if getattr(configured, name, None)
+    }
 
 
 def render(
@@ -169,11 +192,14 @@ def render(
     fragments: FragmentCache | None,
     *,
     changes: ChangeSummary | None = None,
+    problems: Problems | None = None,
 ) -> RenderedPlan:
-    """Render stage: the plan document (and separate appendices) in memory."""
+    """Render stage: the plan document (and separate appendices) in memory; each section's problems go to `problems`."""
     performance = computed.performance if inputs.data is not None else None
     models = document_models(inputs.plan, inputs.structured.parts, inputs.structured.broken, performance, changes)
-    return render_document(inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments)
+    return render_document(
+        inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments, problems=problems
+    )
 
 
 def prepare(
@@ -200,8 +226,18 @@ def prepare(
     document = None
     with problems.gather():
         changes = changes_since_other_version(plan, folder, record)
-        document = render(inputs, computed, images, fragments, changes=changes)
+        document = render(inputs, computed, images, fragments, changes=changes, problems=problems)
     return Prepared(inputs, computed, document, record)
+
+
+def prepare_in_place(plan_dir: Path, problems: Problems) -> Prepared:
+    """Every stage but writing, for commands that look at a plan without building it (`check`, `figures`).
+
+    The caches in the plan's output folder are read, never written, so these commands change nothing.
+    """
+    cache_dir = cache_dir_for(plan_dir / "output")
+    images, fragments = ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
+    return prepare(plan_dir, plan_dir / "output", images, fragments, problems)
 
 
 def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:

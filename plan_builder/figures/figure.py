@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from plan_builder.figures.formatting import NOT_AVAILABLE, money, plain, signed
+from plan_builder.figures.pending import MARK_END, MARK_START
 
 
 class Unit(str, Enum):
@@ -27,6 +28,8 @@ class Unit(str, Enum):
     PERCENT_CHANGE = "% change"
     POINTS_CHANGE = "percentage points"
     MONEY = "GBP"
+    SCORE = "score"
+    """A risk score: impact x likelihood."""
 
 
 class Polarity(str, Enum):
@@ -55,6 +58,7 @@ DEFAULT_DECIMALS = {
     Unit.PERCENT_CHANGE: 1,
     Unit.POINTS_CHANGE: 1,
     Unit.MONEY: 0,
+    Unit.SCORE: 0,
 }
 
 
@@ -92,11 +96,26 @@ class Figure:
         """The value as shown in the document."""
         return format_figure(self)
 
+    @property
+    def placeholder(self) -> str:
+        """What a sentence shows for a figure with no value: 'Not available: First time entrants, Jan-Dec 2024'.
+
+        Never 'n/a (fte_count is missing)' inside a sentence: the reader sees a highlighted gap
+        that the author must fill or rewrite, and the build warns where it is.
+        """
+        what = self.label.split(": ", 1)[-1] or self.id
+        return f"Not available: {what}" + (f", {self.period}" if self.period else "")
+
+    @property
+    def in_text(self) -> str:
+        """The figure as section text shows it: its display, or its marked (highlighted) placeholder."""
+        return self.display if self.value is not None else f"{MARK_START}{self.placeholder}{MARK_END}"
+
     def __str__(self) -> str:
-        return self.display
+        return self.in_text
 
     def __html__(self) -> str:
-        return self.display
+        return self.in_text
 
     def summary(self) -> dict[str, Any]:
         """The fields a build manifest keeps, enough to say what changed."""
@@ -143,5 +162,5 @@ def format_figure(figure: Figure, *, short: bool = False) -> str:
     if unit is Unit.PERCENT_CHANGE:
         return signed(value, places, "%")
     if unit is Unit.MONEY:
-        return money(value)
+        return money(value, places)
     return plain(value, places)

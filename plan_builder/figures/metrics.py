@@ -232,9 +232,7 @@ def reoffending_indicator(kind: str) -> Indicator:
 
 def rows_from_records(records: Iterable[Record], start: str, end: str, counts: tuple[str, ...]) -> list[Row]:
     """Turn loaded records into rows of counts, keyed by the named start and end columns."""
-    return [
-        Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source, _marked(r, counts)) for r in records
-    ]
+    return [Row(r["area"], r[start], r[end], {c: r[c] for c in counts}, r.source, _marked(r, counts)) for r in records]
 
 
 def _marked(record: Record, columns: Iterable[str]) -> dict[str, str]:
@@ -256,9 +254,7 @@ def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[s
     numerator = row.counts.get(measure.numerator)
     inputs: dict[str, float | None] = {measure.numerator: numerator}
     if measure.denominator is None:
-        return (
-            (None, _missing(row, measure.numerator), inputs) if numerator is None else (float(numerator), "", inputs)
-        )
+        return (None, _missing(row, measure.numerator), inputs) if numerator is None else (float(numerator), "", inputs)
     denominator = row.counts.get(measure.denominator)
     inputs[measure.denominator] = denominator
     if numerator is None:

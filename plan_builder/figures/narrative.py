@@ -8,6 +8,7 @@ than a silent blank.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,29 @@ from plan_builder.figures.limits import check_binop, check_call, guarded_filters
 from plan_builder.inputs.yamlio import word_character_problem
 
 TEMPLATE_NAME = "<section>"
+
+
+class TextCheckError(ValueError):
+    """A filter found section text it cannot accept; the message says what and how to fix it.
+
+    Raised while rendering, it is reported as 'file:line: message', the line being the one
+    the filter was called on.
+    """
+
+
+def template_line() -> int | None:
+    """The line of the section text being rendered, for a filter that wants to say where it was called.
+
+    Jinja compiles a template to Python and keeps a map from that code's lines back to the
+    template's; the rendering frame is the one whose globals carry the template.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and frame.f_code.co_filename == TEMPLATE_NAME:
+            return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 class Namespace(Mapping[str, Any]):
@@ -196,7 +220,17 @@ def render_text(
         line = first_line + relative - 1 if relative else first_line
         if "no loader" in str(exc):
             raise SectionError(f"{path}:{line}: includes and imports are not allowed in section text") from exc
-        raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
+        hint = ""
+        if "NoneType" in str(exc):
+            hint = (
+                "; a figure used here has no value (it is not available in the data): "
+                "test it first, e.g. {% if x.value is not none and x.value > 0 %}"
+            )
+        raise SectionError(f"{path}:{line}: cannot render expression: {exc}{hint}") from exc
+    except TextCheckError as exc:
+        relative = _template_line(exc)
+        line = first_line + relative - 1 if relative else first_line
+        raise SectionError(f"{path}:{line}: {exc}") from exc
     except NameError as exc:
         # Jinja folds a literal too large for a float (1e309) to inf and writes it into the
         # compiled template as the bare name `inf`, which is then undefined when rendering.

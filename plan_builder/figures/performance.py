@@ -70,6 +70,11 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
             problems.add(exc)
             where = plan.source.where(("performance", "datasets", name))
             broken.append(PendingItem(name, str(display), "", where, shown=f"Not available: {display} has errors"))
+    for key in sorted(plan.left_out):  # named wrongly in plan.yaml: that problem is reported already
+        if key.startswith("performance.datasets."):
+            dataset = key.rpartition(".")[2]
+            where = plan.source.where(("performance", "datasets", dataset))
+            broken.append(PendingItem(dataset, "", "", where, shown="Not available: plan.yaml names it wrongly"))
     pending = [
         PendingItem(
             name, source.pending.source, source.pending.due, plan.source.where(("performance", "datasets", name))

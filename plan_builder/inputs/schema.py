@@ -50,7 +50,8 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Key:
+def clean_location(loc: tuple[Any, ...]) -> Key:
+    """A pydantic location without the union member names pydantic adds."""
     # pydantic adds union member names ("str", "function-after[...]") to locations.
     return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p in ("str", "int", "float", "date")))
 
@@ -74,6 +75,6 @@ def validate(
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = (*key, *_clean_loc(error["loc"]))
+            loc = (*key, *clean_location(error["loc"]))
             problems.append(f"{doc.where(loc)}: {field_path(loc)}: {_message(dict(error))}")
         raise error_type(*dict.fromkeys(problems)) from exc
