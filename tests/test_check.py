@@ -127,7 +127,12 @@ def test_disclosure_flags_small_counts_of_children_in_final_plans_only(tmp_path,
     assert disclosure_lines(err) == []
     assert "disclosure (counts of children under 5)" in out
     kpis = plan / "data" / "kpis.csv"
-    kpis.write_text(kpis.read_text().replace("2025-03-31,Calderbrook,serious_violence,convicted,5,95", "2025-03-31,Calderbrook,serious_violence,convicted,3,95"))
+    kpis.write_text(
+        kpis.read_text().replace(
+            "2025-03-31,Calderbrook,serious_violence,convicted,5,95",
+            "2025-03-31,Calderbrook,serious_violence,convicted,3,95",
+        )
+    )
     code, err, out = run_check(plan, capsys)
     assert disclosure_lines(err) == [
         "warning: the KPI table, row 'KPI 9 Serious violence: Children on the caseload convicted of a serious violent offence' "

@@ -114,6 +114,48 @@ class Figure:
     def __str__(self) -> str:
         return self.in_text
 
+    # Arithmetic on figures gives plain numbers, so section text can work out a difference and check
+    # it: `{{ (fte.latest.rate - fte.family.rate) | stated(57) }}`. A figure with no value cannot take part.
+    def _number(self) -> float:
+        if self.value is None:
+            raise ValueError(
+                f"{self.id} has no value ({self.reason or 'not available'}), so it cannot be calculated with"
+            )
+        return self.value
+
+    def __float__(self) -> float:
+        return self._number()
+
+    def __add__(self, other: object) -> float:
+        return self._number() + _operand(other)
+
+    def __radd__(self, other: object) -> float:
+        return _operand(other) + self._number()
+
+    def __sub__(self, other: object) -> float:
+        return self._number() - _operand(other)
+
+    def __rsub__(self, other: object) -> float:
+        return _operand(other) - self._number()
+
+    def __mul__(self, other: object) -> float:
+        return self._number() * _operand(other)
+
+    def __rmul__(self, other: object) -> float:
+        return _operand(other) * self._number()
+
+    def __truediv__(self, other: object) -> float:
+        return self._number() / _operand(other)
+
+    def __rtruediv__(self, other: object) -> float:
+        return _operand(other) / self._number()
+
+    def __neg__(self) -> float:
+        return -self._number()
+
+    def __abs__(self) -> float:
+        return abs(self._number())
+
     def __html__(self) -> str:
         return self.in_text
 
@@ -147,6 +189,15 @@ class Figure:
             "reason": self.reason or None,
             "caveat": self.caveat or None,
         }
+
+
+def _operand(other: object) -> float:
+    """The other side of a sum with a figure: a figure's value, or a plain number."""
+    if isinstance(other, Figure):
+        return other._number()
+    if isinstance(other, int | float) and not isinstance(other, bool):
+        return float(other)
+    raise TypeError(f"cannot calculate with a figure and {type(other).__name__} {other!r}"[:100])
 
 
 def format_figure(figure: Figure, *, short: bool = False) -> str:

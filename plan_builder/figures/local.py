@@ -13,6 +13,7 @@ from plan_builder.figures.figure import Figure, Polarity, Unit
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.rag import direction_of_travel, rate_against_target
 from plan_builder.figures.stated import check_stated
+from plan_builder.inputs.config import TypedNumber
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
@@ -37,7 +38,7 @@ class LocalIndicator(StrictModel):
     tolerance: float = 0
     latest: LocalPeriod
     previous: LocalPeriod | None = None
-    stated: float | None = None
+    stated: TypedNumber | None = None
 
 
 class LocalIndicatorFile(StrictModel):

@@ -19,10 +19,8 @@ from plan_builder.figures.formatting import money, plain, round_half_up
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import TextCheckError, template_line
 from plan_builder.figures.pending import PendingValue
+from plan_builder.inputs.config import TYPED_HINT, TYPED_NUMBER
 
-TYPED = re.compile(
-    r"^(?P<sign>[-+−–]?)\s*(?P<pound>£?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<percent>%?)$"
-)
 PERCENT_UNITS = (Unit.PERCENT, Unit.PERCENT_CHANGE, Unit.POINTS_CHANGE)
 KINDS = {"%": "a percentage", "£": "an amount of money", "": "a number"}
 
@@ -59,11 +57,11 @@ def parse_typed(raw: object) -> Typed:
     if isinstance(raw, Typed):
         return raw
     if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
-        raise ValueError(f"expected a typed number such as 15.0, '24%' or '£1,234'; got {raw!r}")
+        raise ValueError(f"{TYPED_HINT}; got {raw!r}")
     text = getattr(raw, "text", None) or (raw if isinstance(raw, str) else repr(raw))
-    match = TYPED.match(text.strip())
+    match = TYPED_NUMBER.match(text.strip())
     if match is None:
-        raise ValueError(f"expected a typed number such as 15.0, '24%' or '£1,234'; got {text!r}")
+        raise ValueError(f"{TYPED_HINT}; got {text!r}")
     frac = match["frac"] or ""
     if match["pound"] and match["percent"]:
         raise ValueError(f"{text!r} is both money and a percentage")
@@ -99,7 +97,7 @@ def stated_mismatch(figure: Figure, stated: object) -> str | None:
         return kind
     if typed.agrees(figure.value):
         return None
-    inputs = ", ".join(f"{k} {v:g}" for k, v in figure.inputs.items() if v is not None)
+    inputs = ", ".join(f"{k} {_number(v)}" for k, v in figure.inputs.items() if v is not None)
     return f"stated {typed.text} for {figure.id} ({figure.label}) but the data give {figure.display}" + (
         f" ({inputs})" if inputs else ""
     )
@@ -140,10 +138,16 @@ def stated_filter(found: list[tuple[int, str]]) -> Callable[[object, object], st
             )
         number = float(value)
         if not parsed.agrees(number):
-            found.append((line, f"stated {parsed.text}, but the calculation gives {plain(number, parsed.places + 2)}"))
+            found.append((line, f"stated {parsed.text}, but the calculation gives {_number(number)}"))
         return parsed.show(number)
 
     return stated
+
+
+def _number(value: float) -> str:
+    """A value in a message: '1,009,684', '0.625', '193.6508'."""
+    text = plain(value, 4)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _describe(value: object) -> str:

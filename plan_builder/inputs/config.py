@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from plan_builder.errors import ConfigError, Problems
 from plan_builder.inputs.schema import StrictModel, clean_location, validate
@@ -37,6 +37,26 @@ def _plan_file(value: str) -> str:
 
 PlanFile = Annotated[str, Field(min_length=1), AfterValidator(_plan_file)]
 """A path in plan.yaml to a file in the plan folder."""
+
+TYPED_NUMBER = re.compile(
+    r"^(?P<sign>[-+−–]?)\s*(?P<pound>£?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<percent>%?)$"
+)
+"""A value an author types to be checked: 15, 15.0 (one decimal place), '24%', '£1,234', '-4.8'."""
+TYPED_HINT = "expected a typed number such as 15.0, '24%' or '£1,234'"
+
+
+def _typed_text(value: object) -> str:
+    """Keep a typed value as the text it was written as, so its precision is known ('15.0', not 15)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(TYPED_HINT)
+    text = str(getattr(value, "text", None) or (value if isinstance(value, str) else repr(value))).strip()
+    if not TYPED_NUMBER.match(text):
+        raise ValueError(TYPED_HINT)  # the schema's message adds what was given
+    return text
+
+
+TypedNumber = Annotated[str, BeforeValidator(_typed_text)]
+"""A typed value to check against a computed figure, as its text."""
 
 
 class Status(str, Enum):
@@ -167,8 +187,9 @@ class Performance(StrictModel):
     """Figures with fewer children than this in their denominator carry a caveat that rates swing."""
     rag: dict[str, RagRule] = Field(default_factory=dict)
     """RAG rules by figure id, overriding the defaults."""
-    stated: dict[str, float] = Field(default_factory=dict)
-    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id."""
+    stated: dict[str, TypedNumber] = Field(default_factory=dict)
+    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id, at the
+    precision typed: `15.0` is checked to one decimal place; '24%' and '£1,234' only against their kind."""
     pending: dict[str, Pending] = Field(default_factory=dict)
     """Single figures (by id) still to arrive; they show a 'Data due' placeholder."""
 
