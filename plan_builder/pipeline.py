@@ -173,16 +173,15 @@ def compute(inputs: Inputs, problems: Problems) -> Computed:
 def broken_parts(plan: Plan, broken: set[str]) -> dict[str, PendingValue]:
     """Stand-ins for the totals of parts that could not be loaded: text using them shows a placeholder.
 
-    The part's own problems are reported; the sections that use its totals need not fail too.
+    The part's own problems (or plan.yaml's) are reported; the sections that use its totals need not fail too.
     """
     configured = plan.manifest.structured
-    return {
-        name: PendingValue(
-            PendingItem(name, "", "", "", shown=f"Not available: {getattr(configured, name)} has errors")
-        )
-        for name in sorted(broken)
-        if getattr(configured, name, None)
-    }
+    stand_ins = {}
+    for name in sorted(broken):
+        file = getattr(configured, name, None)
+        shown = f"Not available: {file} has errors" if file else "Not available: plan.yaml names it wrongly"
+        stand_ins[name] = PendingValue(PendingItem(name, "", "", "", shown=shown))
+    return stand_ins
 
 
 def render(

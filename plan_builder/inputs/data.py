@@ -197,13 +197,14 @@ def check_row_shape(header: list[str], cells: list[Any], where: str) -> str | No
     if len(trimmed) == len(header):
         return None
     expected = f"the header has {len(header)} columns ({', '.join(header)})"
+    cells_text = f"{len(trimmed)} cell" + ("" if len(trimmed) == 1 else "s")
     if len(trimmed) < len(header):
         return (
-            f"{where}: {len(trimmed)} cells, but {expected}; a cell is missing, so the values after it would be "
+            f"{where}: {cells_text}, but {expected}; a cell is missing, so the values after it would be "
             f"read under the wrong columns: add the missing value ({MISSING_HINT})"
         )
     return (
-        f"{where}: {len(trimmed)} cells, but {expected}; remove the extra cell (in a CSV file, a number "
+        f"{where}: {cells_text}, but {expected}; remove the extra cell (in a CSV file, a number "
         'written with a comma needs double quotes: "1,061")'
     )
 

@@ -135,7 +135,8 @@ def check_tables(text: str, path: Path, first_line: int) -> list[str]:
                 fix = "add the missing cell (an empty cell is '| |')"
             else:
                 fix = "remove the extra cell, or add its column to the header row"
-            problems.append(f"{path}:{line}: table row has {cells} cells, but the header row has {columns}; {fix}")
+            counted = f"{cells} cell" + ("" if cells == 1 else "s")
+            problems.append(f"{path}:{line}: table row has {counted}, but the header row has {columns}; {fix}")
         declared = table.caption.children if table.caption else None
         for name in declared or ():
             if name not in table.header:
