@@ -95,6 +95,9 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
             )
         except PlanBuilderError as exc:
             problems.add(exc)
+            shown = f"Not available: {plan.display(config.local_indicators)} has errors"
+            where = plan.source.where(("performance", "local_indicators"))
+            broken.append(PendingItem("local", "", "", where, shown=shown))
     return PerformanceData(datasets, local, local_doc, pending, broken)
 
 

@@ -125,8 +125,38 @@ def _caption_line(lines: list[str], first_line: int, header_line: int, caption: 
     return first_line + min(near, key=lambda i: abs(first_line + i - header_line)) if near else header_line
 
 
+SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _plainly_fine(text: str) -> bool:
+    """True when every table's rows plainly have as many cells as its header (no code spans, no declarations).
+
+    This runs on every build, cached sections included, so the common case is answered from the text
+    alone; anything less plain is left to Python-Markdown's own reading of the table.
+    """
+    if "{children" in text.lower():
+        return False
+    lines = [re.sub(r"^\s*(?:>\s*)*", "", line).strip() for line in text.splitlines()]
+    for index, line in enumerate(lines):
+        if index == 0 or not SEPARATOR.match(line) or "|" not in line + lines[index - 1]:
+            continue
+        block = [lines[index - 1]]
+        for row in lines[index + 1 :]:
+            if not row or "|" not in row:
+                break
+            block.append(row)
+        if any("`" in row for row in block):
+            return False
+        widths = {len(re.split(r"(?<!\\)\|", row.removeprefix("|").removesuffix("|"))) for row in block}
+        if len(widths) > 1:
+            return False
+    return True
+
+
 def check_tables(text: str, path: Path, first_line: int) -> list[str]:
     """Problems with a section's tables: rows that do not fit the header, and unknown declared columns."""
+    if _plainly_fine(text):
+        return []
     problems = []
     for table in read_tables(text, first_line):
         columns = f"{len(table.header)} columns ({' | '.join(table.header)})"
