@@ -189,3 +189,25 @@ def test_figures_lists_every_warning_the_build_gives_and_the_structured_totals(t
     assert ids["actions.status.completed"]["value"] == 2
     assert ids["risks.R1.residual.score"]["value"] == 12
     assert ids["staffing.total"]["value"] == 52
+
+
+def test_a_dataset_plan_yaml_names_wrongly_is_left_out_without_a_cascade(make_plan, run_cli):
+    manifest = plan_yaml(
+        PLAN_YAML + "performance:\n  area: Testford\n  datasets:\n    fte: {file: data/fte.csv, sheet: [1]}\n"
+    )
+    text = "The rate is {{ fte.latest.rate }}.\n"
+    root = make_plan({"plan.yaml": manifest, "sections/09-performance.md": section_text("performance", text)})
+    run = run_cli(["check"], cwd=root)
+    assert [line for line in run.err.splitlines() if line.startswith("error")] == [
+        "error: plan.yaml:18: performance.datasets.fte.sheet: Input should be a valid string"
+    ]
+
+
+@pytest.mark.slow
+def test_unreadable_local_indicators_are_reported_once_not_as_unknown_names(tmp_path, run_cli):
+    plan = copy_example_plan(tmp_path)
+    (plan / "data" / "local-indicators.yaml").write_text("indicators: [oops\n")
+    run = run_cli(["check"], cwd=plan)
+    assert [line for line in run.err.splitlines() if line.startswith("error")] == [
+        "error: data/local-indicators.yaml:2: YAML syntax error: did not find expected ',' or ']'"
+    ]

@@ -167,11 +167,13 @@ def check_tables(text: str, path: Path, first_line: int) -> list[str]:
                 fix = "remove the extra cell, or add its column to the header row"
             counted = f"{cells} cell" + ("" if cells == 1 else "s")
             problems.append(f"{path}:{line}: table row has {counted}, but the header row has {columns}; {fix}")
-        declared = table.caption.children if table.caption else None
-        for name in declared or ():
+        caption = table.caption
+        if caption is None:
+            continue
+        for name in caption.children or ():
             if name not in table.header:
                 problems.append(
-                    f"{path}:{table.caption_line}: table '{table.caption.text}': {{children: {name}}} names no column; "  # type: ignore[union-attr]
+                    f"{path}:{table.caption_line}: table '{caption.text}': {{children: {name}}} names no column; "
                     f"expected one of: {', '.join(table.header)}"
                 )
     return problems
@@ -185,16 +187,16 @@ def small_children_counts(text: str, path: Path, first_line: int, threshold: int
     """
     found = []
     for table in read_tables(text, first_line):
-        declared = table.caption.children if table.caption else None
-        if declared is None:
+        caption = table.caption
+        if caption is None or caption.children is None:
             continue
-        wanted = set(declared) if declared else set(table.header[1:])
+        wanted = set(caption.children) if caption.children else set(table.header[1:])
         for row, line in zip(table.rows, table.lines, strict=True):
             for column, cell in zip(table.header, row, strict=False):
                 small = [n for n in _counts(cell) if 0 < n < threshold] if column in wanted else []
                 if small:
                     found.append(
-                        f"{path}:{line}: table '{table.caption.text}', row '{row[0][:40]}', "  # type: ignore[union-attr]
+                        f"{path}:{line}: table '{caption.text}', row '{row[0][:40]}', "
                         f"column '{column}': count {small[0]} is below {threshold}; small numbers can identify "
                         "children (suppress or combine before publishing)"
                     )
