@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
-from plan_builder.errors import ConfigError, OutputError, Problems
-from plan_builder.figures.figure import Figure
+from plan_builder.errors import ConfigError, OutputError, Problems, SectionError
 from plan_builder.figures.filters import FILTERS
-from plan_builder.figures.narrative import make_environment, render_text
-from plan_builder.figures.pending import check_outstanding
+from plan_builder.figures.merge import merge_section
+from plan_builder.figures.narrative import make_environment
+from plan_builder.figures.pending import PendingItem, PendingValue, check_outstanding
 from plan_builder.figures.performance import (
     PerformanceData,
     compute_performance,
@@ -30,11 +30,12 @@ from plan_builder.figures.performance import (
     load_performance_data,
 )
 from plan_builder.figures.result import PerformanceResult
-from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
+from plan_builder.figures.stated import stated_filter
 from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, load_plan
 from plan_builder.inputs.outline import document_sections, manifest_where, validate_outline
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.inputs.tables import check_tables
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.manifest import (
@@ -48,6 +49,7 @@ from plan_builder.outputs.manifest import (
 from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
 from plan_builder.outputs.write import write_atomic
 from plan_builder.parts.loading import StructuredParts, load_structured
+from plan_builder.parts.totals import structured_figures
 from plan_builder.word.document import set_contents_pages
 
 if TYPE_CHECKING:
@@ -122,10 +124,11 @@ class Prepared:
 def load(plan_dir: Path, problems: Problems, document: str = PLAN_DOCUMENT) -> Inputs:
     """Load stage: plan.yaml, the section list, every section, structured part and data file.
 
-    plan.yaml and the section list must load for anything else to; after that, a broken file
-    is left out and its problems added to `problems`, so one run reports every file's.
+    plan.yaml's essentials (the service, period and section list) must load for anything else to;
+    after that, a broken key or file is left out and its problems added to `problems`, so one
+    run reports every file's.
     """
-    plan = load_plan(plan_dir)
+    plan = load_plan(plan_dir, problems)
     return load_document(plan, problems, document, load_performance_data(plan, problems))
 
 
@@ -142,7 +145,9 @@ def load_document(plan: Plan, problems: Problems, document: str, data: Performan
 
 def validate(inputs: Inputs) -> list[str]:
     """Validate stage: the YJB heading checks the document's kind calls for; return warnings, raise errors."""
-    return validate_outline(inputs.plan, inputs.structure, inputs.sections)
+    manifest = inputs.plan.manifest
+    partial = len(inputs.sections) < len(manifest.sections) + len(manifest.appendices)  # some could not be read
+    return validate_outline(inputs.plan, inputs.structure, inputs.sections, partial=partial)
 
 
 def compute_figures(plan: Plan, data: PerformanceData | None, problems: Problems) -> PerformanceResult:
@@ -151,30 +156,47 @@ def compute_figures(plan: Plan, data: PerformanceData | None, problems: Problems
 
 
 def compute(inputs: Inputs, problems: Problems, performance: PerformanceResult | None = None) -> Computed:
-    """Compute stage: every figure (unless given), then each section's text merged with them."""
+    """Compute stage: every figure (unless given) and the parts' totals, then each section's text merged with them."""
     plan = inputs.plan
     if performance is None:
         performance = compute_figures(plan, inputs.data, problems)
+    performance.figures.update(structured_figures(inputs.structured.parts))
     with problems.gather():
         check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
     warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
-    mismatches: list[tuple[Figure, float]] = []
-    env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
-    context: dict[str, object] = dict(figure_namespace(performance))
+    found: list[tuple[int, str]] = []
+    env = make_environment({**FILTERS, "stated": stated_filter(found)})
+    context = {**figure_namespace(performance), **broken_parts(plan, inputs.structured.broken)}
     rendered = []
     for section in inputs.sections:
         with problems.gather():
-            text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
-            warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
+            text, notes = merge_section(env, section, context, performance.figures, found)
+            warnings += notes
             rendered.append(RenderedSection(section, text))
-        mismatches.clear()
+            tables = check_tables(text, section.path, section.body_line)
+            if tables:
+                raise SectionError(*tables)
     glossary = inputs.structured.parts.get("glossary")
     if glossary is not None:
         from plan_builder.parts.glossary.model import undefined_abbreviations
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
     return Computed(performance, rendered, env, warnings)
+
+
+def broken_parts(plan: Plan, broken: set[str]) -> dict[str, PendingValue]:
+    """Stand-ins for the totals of parts that could not be loaded: text using them shows a placeholder.
+
+    The part's own problems (or plan.yaml's) are reported; the sections that use its totals need not fail too.
+    """
+    configured = plan.manifest.structured
+    stand_ins = {}
+    for name in sorted(broken):
+        file = getattr(configured, name, None)
+        shown = f"Not available: {file} has errors" if file else "Not available: plan.yaml names it wrongly"
+        stand_ins[name] = PendingValue(PendingItem(name, "", "", "", shown=shown))
+    return stand_ins
 
 
 def render(
@@ -184,11 +206,14 @@ def render(
     fragments: FragmentCache | None,
     *,
     changes: ChangeSummary | None = None,
+    problems: Problems | None = None,
 ) -> RenderedPlan:
-    """Render stage: the plan document (and separate appendices) in memory."""
+    """Render stage: the plan document (and separate appendices) in memory; each section's problems go to `problems`."""
     performance = computed.performance if inputs.data is not None else None
     models = document_models(inputs.plan, inputs.structured.parts, inputs.structured.broken, performance, changes)
-    return render_document(inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments)
+    return render_document(
+        inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments, problems=problems
+    )
 
 
 def prepare(
@@ -220,7 +245,7 @@ def prepare_documents(
     plan.yaml and the data are read once and the figures computed once, so a figure has one
     value in every document; each document then loads its own sections and parts and is rendered.
     """
-    plan = load_plan(plan_dir)
+    plan = load_plan(plan_dir, problems)
     names = documents if documents is not None else plan.document_names()
     unknown = [name for name in names if name not in plan.document_names()]
     if unknown:
@@ -255,8 +280,23 @@ def _prepare_one(
     document = None
     with problems.gather():
         changes = changes_since_other_version(plan, folder, record)
-        document = render(inputs, computed, caches[0], caches[1], changes=changes)
+        document = render(inputs, computed, caches[0], caches[1], changes=changes, problems=problems)
     return Prepared(inputs, computed, document, record)
+
+
+def prepare_in_place(plan_dir: Path, problems: Problems) -> Prepared:
+    """Every stage but writing, of the plan, for commands that look at it without building it (`figures`).
+
+    The caches in the plan's output folder are read, never written, so these commands change nothing.
+    """
+    return prepare_all_in_place(plan_dir, problems, [PLAN_DOCUMENT])[0]
+
+
+def prepare_all_in_place(plan_dir: Path, problems: Problems, documents: list[str] | None = None) -> list[Prepared]:
+    """Every stage but writing, of every document (or those named), reading the caches but never writing them."""
+    cache_dir = cache_dir_for(plan_dir / "output")
+    images, fragments = ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
+    return prepare_documents(plan_dir, plan_dir / "output", images, fragments, problems, documents)
 
 
 def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:

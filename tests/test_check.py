@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from conftest import PLAN_YAML, plan_yaml, section_text
 
-from plan_builder.checks.run import check_disclosure
 from plan_builder.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +113,7 @@ def test_completeness_empty_section_and_missing_priority_subheadings(make_plan, 
 
 
 @pytest.mark.slow
-def test_disclosure_flags_small_counts_in_final_plans(tmp_path, capsys):
+def test_disclosure_flags_small_counts_of_children_in_final_plans_only(tmp_path, capsys):
     plan = tmp_path / "plan"
     plan.mkdir()
     shutil.copy(ROOT / "plan.yaml", plan / "plan.yaml")
@@ -122,28 +121,108 @@ def test_disclosure_flags_small_counts_in_final_plans(tmp_path, capsys):
         shutil.copytree(ROOT / folder, plan / folder)
     manifest = plan / "plan.yaml"
     manifest.write_text(manifest.read_text().replace("status: draft", "status: final"))
+    # The example's small counts are of staff (2 strategic managers), actions and board partners (4 of 5):
+    # none of them can identify a child.
     code, err, out = run_check(plan, capsys)
-    disclosure = [line for line in err if "small numbers can identify children" in line]
-    assert disclosure, err
-    assert "disclosure (counts under 5)" in out
+    assert disclosure_lines(err) == []
+    assert "disclosure (counts of children under 5)" in out
+    kpis = plan / "data" / "kpis.csv"
+    kpis.write_text(
+        kpis.read_text().replace(
+            "2025-03-31,Calderbrook,serious_violence,convicted,5,95",
+            "2025-03-31,Calderbrook,serious_violence,convicted,3,95",
+        )
+    )
+    code, err, out = run_check(plan, capsys)
+    assert disclosure_lines(err) == [
+        "warning: the KPI table, row 'KPI 9 Serious violence: Children on the caseload convicted of a serious violent offence' "
+        "(kpi.serious_violence.latest.convicted, Jan-Mar 2025), column 'Counts': count 3 is below 5; small numbers can "
+        "identify children (suppress or combine before publishing)"
+    ]
     code, _, _ = run_check(plan, capsys, "--strict")
     assert code == 1
 
 
-def test_disclosure_rule_on_a_table(make_plan, tmp_path):
-    from plan_builder.pipeline import build
+FINAL = PLAN_YAML.replace("status: draft", "status: final")
 
+
+def disclosure_lines(err: list[str]) -> list[str]:
+    return [line for line in err if "small numbers can identify children" in line]
+
+
+def test_disclosure_applies_to_the_columns_a_table_declares_as_counts_of_children(make_plan, capsys):
+    body = (
+        "Table: Children by group {children: Children}\n\n"
+        "| Group | Children | Sessions |\n| --- | --- | --- |\n| Girls | 3 | 2 |\n| Boys | 41 | 1 |\n| Both | 2 / 9 | 4 |\n"
+    )
+    root = make_plan({"plan.yaml": plan_yaml(FINAL), CHILD_FIRST: section_text("child-first", body)})
+    _, err, out = run_check(root, capsys)
+    path = root / CHILD_FIRST
+    assert disclosure_lines(err) == [
+        f"warning: {path}:8: table 'Children by group', row 'Girls', column 'Children': count 3 is below 5; "
+        "small numbers can identify children (suppress or combine before publishing)",
+        f"warning: {path}:10: table 'Children by group', row 'Both', column 'Children': count 2 is below 5; "
+        "small numbers can identify children (suppress or combine before publishing)",
+    ]
+    assert "disclosure (counts of children under 5)" in out
+
+
+def test_disclosure_with_children_alone_means_every_column_but_the_first(make_plan, capsys):
+    body = "| Group | Girls | Boys |\n| --- | --- | --- |\n| 10-14 | 3 | 12 |\n\nTable: Children by age {children}\n"
+    root = make_plan({"plan.yaml": plan_yaml(FINAL), CHILD_FIRST: section_text("child-first", body)})
+    _, err, _ = run_check(root, capsys)
+    assert [line.split(": ", 2)[2] for line in disclosure_lines(err)] == [
+        "table 'Children by age', row '10-14', column 'Girls': count 3 is below 5; small numbers can identify "
+        "children (suppress or combine before publishing)"
+    ]
+
+
+def test_counts_that_are_not_of_children_are_never_flagged(make_plan, capsys):
+    # Counts of actions, sessions or staff cannot identify a child: no declaration, no warning.
+    body = "Table: Actions by status\n\n| Status | Actions |\n| --- | --- |\n| Completed | 2 |\n| On track | 3 |\n"
+    staffing = "as_at: 2025-03-31\ncounts:\n  - {role: practitioners, sex: Female, ethnicity: White, count: 2}\n"
+    actions = (
+        "actions:\n  - {ref: A1, action: Do it, lead: Lead, due: 2026-03-31, status: completed}\n"
+        "  - {ref: A2, action: Do more, lead: Lead, due: 2026-03-31, status: on-track}\n"
+    )
+    manifest = plan_yaml(FINAL + "structured:\n  staffing: data/staffing.yaml\n  actions: data/actions.yaml\n")
     root = make_plan(
         {
-            CHILD_FIRST: section_text(
-                "child-first", "| Group | Children |\n| --- | --- |\n| Girls | 3 |\n| Boys | 41 |\n| KPI | 2 / 9 |\n"
-            )
+            "plan.yaml": manifest,
+            CHILD_FIRST: section_text("child-first", body),
+            "data/staffing.yaml": staffing,
+            "data/actions.yaml": actions,
         }
     )
-    result = build(root)
-    assert check_disclosure(result.path, 5) == [
-        "table 1, row 2 ('Girls'), column 'Children': count 3 is below 5; small numbers can identify children "
-        "(suppress or combine before publishing)",
-        "table 1, row 4 ('KPI'), column 'Children': count 2 is below 5; small numbers can identify children "
-        "(suppress or combine before publishing)",
+    _, err, out = run_check(root, capsys)
+    assert disclosure_lines(err) == []
+    assert "disclosure (counts of children under 5)" in out
+
+
+def test_a_declared_column_that_does_not_exist_is_an_error(build_fails):
+    body = "Table: Children by group {children: Kids}\n\n| Group | Children |\n| --- | --- |\n| Girls | 3 |\n"
+    build_fails(
+        {CHILD_FIRST: section_text("child-first", body)},
+        f"{CHILD_FIRST}:4: table 'Children by group': {{children: Kids}} names no column; expected one of: "
+        "Group, Children",
+    )
+
+
+def test_the_kpi_table_counts_are_checked_only_for_kpis_that_count_children():
+    from plan_builder.checks.disclosure import kpi_small_counts
+    from plan_builder.figures.figure import Figure, Unit
+
+    figures = {
+        "kpi.ete.latest.suitable": Figure(
+            "kpi.ete.latest.suitable", "Children attending a suitable ETE arrangement", 3 / 4 * 100, Unit.PERCENT,
+            period="Jan-Mar 2025", inputs={"suitable.numerator": 3, "suitable.denominator": 4},
+        ),
+        "kpi.board_attendance.latest.attendance": Figure(
+            "kpi.board_attendance.latest.attendance", "Senior partner attendance", 2 / 3 * 100, Unit.PERCENT,
+            inputs={"attendance.numerator": 2, "attendance.denominator": 3},
+        ),
+    }  # fmt: skip
+    assert kpi_small_counts(figures, 5) == [
+        "the KPI table, row 'Children attending a suitable ETE arrangement' (kpi.ete.latest.suitable, Jan-Mar 2025), "
+        "column 'Counts': count 3 is below 5; small numbers can identify children (suppress or combine before publishing)"
     ]

@@ -291,3 +291,87 @@ def test_the_example_plan_is_consistent():
         sections.append((Path(entry.file), body_line, body))
     assert len(sections) > 10
     assert check_narrative(sections, figures) == []
+
+
+# Percentages typed beside their counts, checked by arithmetic wherever they appear.
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "Of the children we worked with, 36% (4 out of 14) were in education.",
+            "'36% (4 out of 14)': 4 out of 14 is 28.6%, not 36%",
+        ),
+        ("In June 40 of 154 children (30%) reoffended.", "'40 of 154 children (30%)': 40 out of 154 is 26.0%, not 30%"),
+        (
+            "Attendance was 75.0 per cent (3 of 5 partners).",
+            "'75.0 per cent (3 of 5 partners)': 3 out of 5 is 60.0%, not 75.0%",
+        ),
+        ("Nobody: 0% (0 out of 0).", "'0% (0 out of 0)': 0 out of 0 cannot be a percentage (nothing to divide by)"),
+    ],
+)
+def test_a_percentage_beside_its_counts_is_checked_by_arithmetic(text, problem):
+    assert check(text, {}) == [f"sections/09-performance.md:4: {problem}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "29% (4 out of 14) were in education, and 40 of 154 children (26.0%) reoffended.",
+        "26% (40 of 154) reoffended; 28.6 per cent (4 out of 14) attended.",
+        "{{ kpi.ete.latest.suitable }} (4 out of 14) attended.",
+        "In 2024, 3 of 5 partners attended (see section 4).",
+    ],
+)
+def test_percentages_that_agree_with_their_counts_yield_nothing(text):
+    assert check(text, {}) == []
+
+
+# 'The number of X' is a count: a rate typed for it is reported as such.
+
+
+def _falling_fte() -> dict[str, Figure]:
+    result = PerformanceResult()
+    rows = [
+        Row("Service", Period(D(2021, 1, 1), D(2021, 12, 31)), {"fte_count": 60, "population_10_17": 32_800}, "t"),
+        Row("Service", Period(D(2022, 1, 1), D(2022, 12, 31)), {"fte_count": 50, "population_10_17": 32_700}, "t"),
+    ]
+    compute_indicator(result, FTE, rows, CONFIG)
+    return result.figures
+
+
+def test_the_number_of_first_time_entrants_given_as_a_rate():
+    figures = _falling_fte()
+    assert (figures["fte.previous.rate"].display, figures["fte.latest.rate"].display) == ("183", "153")
+    assert check("The number of first-time entrants reduced from 183 to 153.", figures) == [
+        "sections/09-performance.md:4: '183' is given as the number of first-time entrants, but it is "
+        "fte.previous.rate (rate per 100,000), not a number; the number is fte.previous.count = 60",
+        "sections/09-performance.md:4: '153' is given as the number of first-time entrants, but it is "
+        "fte.latest.rate (rate per 100,000), not a number; the number is fte.latest.count = 50",
+    ]
+    assert check("The number of first-time entrants reduced from 60 to 50.", figures) == []
+    assert check("The rate of first-time entrants reduced from 183 to 153.", figures) == []
+
+
+# A typed number is compared only with figures of its own kind.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 50 is the number of reoffences, not the binary rate (15.0%): a plain number is not a percentage.
+        "The binary rate fell, with 50 proven reoffences by 12 children.",
+        "The binary reoffending rate was 15.0% and 50 proven reoffences were recorded.",
+    ],
+)
+def test_a_plain_number_is_not_compared_with_a_percentage(text):
+    assert check(text) == []
+
+
+def test_a_percentage_is_not_compared_with_a_rate_or_a_count():
+    assert check("The FTE rate was 45%.") == []  # a rate per 100,000 is not a percentage
+    assert check("The binary rate was 35.0%.") == [
+        "sections/09-performance.md:4: '35.0%' next to 'binary rate' disagrees with "
+        "reoffending.annual.latest.binary = 15.0% (reoffenders 12 / children 80)"
+    ]

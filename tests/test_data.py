@@ -83,10 +83,82 @@ def test_unknown_cohort_type(tmp_path):
     )
 
 
-def test_empty_population_is_kept_as_missing(tmp_path):
-    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,\n")
+def test_an_empty_count_is_an_error_not_a_gap(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,,31500\n")
+    assert load_error(path) == (
+        "fte.csv row 2, column 'fte_count': '' is empty; write the number, or '..' if it is not available "
+        "('[c]' if suppressed)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("marker", "why"),
+    [
+        ("..", "not available ('..')"),
+        ("[x]", "not available ('[x]')"),
+        ("[C]", "suppressed to protect confidentiality ('[c]')"),
+        ("[z]", "not applicable ('[z]')"),
+    ],
+)
+def test_a_count_marked_missing_on_purpose_is_kept_as_missing_with_its_reason(tmp_path, marker, why):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + f"2024-01-01,2024-12-31,A,5,{marker}\n")
     (record,) = load_dataset("fte", path, Path("fte.csv")).records
     assert record["population_10_17"] is None
+    assert record.missing == {"population_10_17": why}
+
+
+def test_a_missing_marker_in_a_text_column_is_an_error(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,..,5,100\n")
+    assert (
+        load_error(path) == "fte.csv row 2, column 'area': '..' marks a number as missing, but this column holds a text"
+    )
+
+
+def test_a_row_with_a_missing_cell_is_an_error_not_shifted(tmp_path):
+    # The author left out the count: read as it stands, the population would be taken as the count.
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2023-01-01,2023-12-31,A,58,30500\n2024-01-01,2024-12-31,A,31500\n")
+    assert load_error(path) == (
+        "fte.csv row 3: 4 cells, but the header has 5 columns (period_start, period_end, area, fte_count, "
+        "population_10_17); a cell is missing, so the values after it would be read under the wrong columns: "
+        "add the missing value (write the number, or '..' if it is not available ('[c]' if suppressed))"
+    )
+
+
+def test_a_row_with_an_extra_cell_is_an_error(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,1,061,31500\n")
+    assert load_error(path) == (
+        "fte.csv row 2: 6 cells, but the header has 5 columns (period_start, period_end, area, fte_count, "
+        'population_10_17); remove the extra cell (in a CSV file, a number written with a comma needs double quotes: "1,061")'
+    )
+
+
+def test_empty_cells_after_the_last_column_are_not_extra(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,100,,\n")
+    (record,) = load_dataset("fte", path, Path("fte.csv")).records
+    assert record["population_10_17"] == 100
+
+
+def test_every_row_problem_of_a_file_is_reported_at_once(tmp_path):
+    path = write(tmp_path, "fte.csv", FTE_HEADER + "2023-01-01,2023-12-31,A,5\n2024-01-01,2024-12-31,A,,100\n")
+    assert [line.split(":")[0] for line in load_error(path).splitlines()] == [
+        "fte.csv row 2",
+        "fte.csv row 3, column 'fte_count'",
+    ]
+
+
+@pytest.mark.slow
+def test_an_excel_value_under_no_header_is_an_extra_cell(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["period_start", "period_end", "area", "fte_count", "population_10_17"])
+    sheet.append(["2024-01-01", "2024-12-31", "A", 5, 100, 7])
+    path = tmp_path / "performance.xlsx"
+    workbook.save(path)
+    with pytest.raises(DataError) as caught:
+        load_dataset("fte", path, Path("performance.xlsx"))
+    assert str(caught.value).startswith("performance.xlsx row 2: 6 cells, but the header has 5 columns")
 
 
 @pytest.mark.slow
@@ -181,10 +253,13 @@ def test_stated_value_that_disagrees_is_a_warning(tmp_path, capsys):
     assert main(["figures", str(plan)]) == 0
     err = capsys.readouterr().err
     line = next(i for i, t in enumerate(manifest.read_text().splitlines(), 1) if "latest.frequency: 1.12" in t)
+    # `figures` lists every warning the build gives: the example's own (an overdue action) and the stated value.
     assert err.strip().splitlines() == [
+        f"warning: {plan / 'data/actions.yaml'}:76: action A11: overdue: due 30 April 2025, "
+        "status 'May exceed original target date'",
         f"warning: {plan / 'plan.yaml'}:{line}: stated 1.12 for reoffending.annual.latest.frequency "
         "(Reoffending (annual cohort): Reoffences per child in the cohort) but the data give 0.89 "
-        "(reoffences 137, children 154)"
+        "(reoffences 137, children 154)",
     ]
 
 

@@ -277,8 +277,8 @@ def test_feature_plan_picture_keeps_its_alt_text_and_caption(feature_build: Buil
     (doc_pr,) = pictures(document)
     assert doc_pr.get("descr") == "Bar chart of first time entrants by year, falling from 60 to 41"
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    # The glossary appendix (packaged default terms) adds its own table caption.
-    assert captions == ["Figure 1: First time entrants", "Table 1: Common youth justice terms"]
+    # No glossary: the plan lists no glossary file, so the default terms are not added.
+    assert captions == ["Figure 1: First time entrants"]
     assert feature_build.result.figures == 1
 
 

@@ -229,7 +229,7 @@ def test_a_typed_rate_implying_another_population_is_warned(make_plan, capsys):
     _, warnings = figures(root, capsys)
     assert warnings == [
         "plan.yaml:20: stated 0.11 for custody.latest.rate (Use of custody: Custodial sentences per 1,000 children "
-        "aged 10-17) but the data give 0.26 (custodial_sentences 9, population_10_17 35000)",
+        "aged 10-17) but the data give 0.26 (custodial_sentences 9, population_10_17 35,000)",
         "plan.yaml:20: the stated 0.11 for custody.latest.rate implies 81,818 children aged 10-17 (9 / 0.11 x 1,000), "
         "134% away from the population the data hold (35,000); check the rate and the population",
     ]

@@ -4,7 +4,7 @@ Runs every stage except writing the document, and keeps going after a problem
 wherever the stages allow, so an author sees all of them at once: schema errors
 in each file, YJB completeness, figures in text against the data, the
 accessibility audit of the built document (built in a temporary folder), and,
-for plans marked final, small numbers that could identify children.
+for plans marked final, small counts of children that could identify a child.
 
 Exit codes: 0 no errors; 1 errors (with --strict, warnings count as errors).
 """
@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plan_builder.checks.disclosure import check_disclosure
 from plan_builder.errors import PlanBuilderError, Problems
 from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
-from plan_builder.outputs.cache import ImageCache, cache_dir_for
-from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.names import document_stem
-
-SMALL_COUNT = re.compile(r"^\s*(\d{1,3})\s*$")
-SMALL_RATIO = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
 
 
 @dataclass
@@ -64,33 +60,6 @@ def check_completeness(plan: Plan, sections: list, structure: object) -> list[st
     return problems
 
 
-def check_disclosure(document_path: Path, threshold: int) -> list[str]:
-    """Counts below `threshold` in tables: small numbers can identify children in a published plan."""
-    import docx
-
-    document = docx.Document(str(document_path))
-    flagged = []
-    for index, table in enumerate(document.tables, start=1):
-        header = [cell.text.strip() for cell in table.rows[0].cells]
-        for row_number, row in enumerate(table.rows[1:], start=2):
-            for column, cell in enumerate(row.cells):
-                text = cell.text
-                numbers = []
-                if match := SMALL_COUNT.match(text):
-                    numbers = [int(match[1])]
-                elif match := SMALL_RATIO.match(text):
-                    numbers = [int(match[1]), int(match[2])]
-                small = [n for n in numbers if 0 < n < threshold]
-                if small:
-                    name = header[column] if column < len(header) else f"column {column + 1}"
-                    first = row.cells[0].text.strip()
-                    flagged.append(
-                        f"table {index}, row {row_number} ('{first[:40]}'), column '{name}': count {small[0]} is below "
-                        f"{threshold}; small numbers can identify children (suppress or combine before publishing)"
-                    )
-    return flagged
-
-
 def run_checks(plan_dir: Path) -> CheckReport:
     """Run every check on the plan in `plan_dir` and return the report.
 
@@ -103,11 +72,8 @@ def run_checks(plan_dir: Path) -> CheckReport:
 
     report = CheckReport()
     problems = Problems()
-    cache_dir = cache_dir_for(plan_dir / "output")
     try:
-        # Read-only use of the caches: check never writes into the output folder.
-        images, fragments = ImageCache(cache_dir), FragmentCache(cache_dir / "fragments")
-        documents = pipeline.prepare_documents(plan_dir, plan_dir / "output", images, fragments, problems)
+        documents = pipeline.prepare_all_in_place(plan_dir, problems)  # check never writes into the output folder
     except PlanBuilderError as exc:
         report.errors += exc.problems
         return report
@@ -131,13 +97,16 @@ def _check_document(report: CheckReport, prepared: Any, scratch: Path, *, severa
     """The accessibility audit (and, for a final, disclosure control) of one document as it would be written."""
     if prepared.document is None:
         return
+    if prepared.plan.manifest.status is Status.FINAL:
+        threshold = prepared.plan.manifest.disclosure_threshold
+        merged = [(r.section.path, r.section.body_line, r.text) for r in prepared.computed.rendered]
+        report.warnings += check_disclosure(merged, prepared.computed.performance.figures, threshold)
+        note = f"disclosure (counts of children under {threshold})"
+        if note not in report.notes:
+            report.notes.append(note)
     built = scratch / f"{prepared.plan.document}.docx"
     prepared.document.document.save(str(built))
-    label = f"{document_stem(prepared.plan)}.docx" if several else ""
-    _audit(report, built, label)
-    if prepared.plan.manifest.status is Status.FINAL:
-        report.warnings += check_disclosure(built, prepared.plan.manifest.disclosure_threshold)
-        report.notes.append(f"disclosure (counts under {prepared.plan.manifest.disclosure_threshold})")
+    _audit(report, built, f"{document_stem(prepared.plan)}.docx" if several else "")
 
 
 def _audit(report: CheckReport, built: Path, label: str = "") -> None:

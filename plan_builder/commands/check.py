@@ -45,29 +45,36 @@ def _check(args: argparse.Namespace) -> int:
 def _figures(args: argparse.Namespace) -> int:
     import json
 
-    from plan_builder.figures.performance import compute_performance, load_performance_data
-    from plan_builder.inputs.config import load_plan
+    from plan_builder.errors import Problems
+    from plan_builder.pipeline import prepare_in_place
 
-    plan = load_plan(Path(args.plan_dir))
-    data = load_performance_data(plan)
-    if data is None:
-        print("error: plan.yaml has no 'performance' section, so there are no figures", file=sys.stderr)
+    problems = Problems()
+    prepared = prepare_in_place(Path(args.plan_dir), problems)
+    result = prepared.computed.performance
+    if not result.figures and not problems:
+        print(
+            "error: this plan has no figures: plan.yaml has no 'performance' section and lists no budget, "
+            "actions, risks or staffing under 'structured'",
+            file=sys.stderr,
+        )
         return 1
-    result = compute_performance(plan, data)
     figures = [f for f in result.figures.values() if not args.match or args.match in f.id]
     if args.json:
         payload = {
-            "plan": plan.manifest.service.name,
-            "period": plan.manifest.period,
+            "plan": prepared.plan.manifest.service.name,
+            "period": prepared.plan.manifest.period,
             "figures": [f.to_json() for f in figures],
-            "warnings": result.warnings,
+            "errors": problems.messages,
+            "warnings": prepared.warnings,
         }
         print(json.dumps(payload, indent=2, default=str))
-        return 0
+        return 1 if problems else 0
     for figure in figures:
         rated = f"  {figure.rag.value}" if figure.rag else ""
         moved = f"  {figure.direction}" if figure.direction else ""
         print(f"{figure.id:50} {figure.display:>26}  {figure.period}{rated}{moved}")
-    for warning in result.warnings:
+    for error in problems.messages:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in prepared.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return 0
+    return 1 if problems else 0

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan_builder.documents.plan import cover_fields, footer_text, keywords, plan_subject, plan_title
+from plan_builder.errors import Problems
 from plan_builder.inputs.config import Plan, Status
 from plan_builder.outputs.cache import ImageCache
 from plan_builder.outputs.digest import data_digest, file_digest
@@ -109,8 +111,13 @@ def render_document(
     *,
     images: ImageCache | None = None,
     fragments: FragmentCache | None = None,
+    problems: Problems | None = None,
 ) -> RenderedPlan:
-    """Build the whole document in memory (and separate appendix documents)."""
+    """Build the whole document in memory (and separate appendix documents).
+
+    With `problems`, a section that cannot be rendered has its problem recorded there and the
+    other sections are still rendered, so one run reports the problems of every section.
+    """
     manifest = plan.manifest
     authored = set().union(*(used_blocks(r.text) for r in sections))
     automatic = {
@@ -131,7 +138,11 @@ def render_document(
     contents = doc_ops.add_contents(ctx.document)
     for name in assembly.automatic.get(AFTER_CONTENTS, []):
         ctx.directives[name](ctx, BlockCall(where=str(plan.source.path), by_tool=True))
-    separate = [appendix for rendered in sections if (appendix := _section(assembly, ctx, rendered))]
+    separate = []
+    for rendered in sections:
+        with problems.gather() if problems is not None else nullcontext():
+            if appendix := _section(assembly, ctx, rendered):
+                separate.append(appendix)
     doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
     doc_ops.drop_empty_last_section(ctx.document)
     _finish(ctx, plan, plan_title(plan), plan_subject(plan))

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from plan_builder.figures.formatting import NOT_AVAILABLE, money, plain, signed
+from plan_builder.figures.pending import MARK_END, MARK_START
 
 
 class Unit(str, Enum):
@@ -28,6 +29,8 @@ class Unit(str, Enum):
     PERCENT_CHANGE = "% change"
     POINTS_CHANGE = "percentage points"
     MONEY = "GBP"
+    SCORE = "score"
+    """A risk score: impact x likelihood."""
 
 
 class Polarity(str, Enum):
@@ -62,6 +65,7 @@ DEFAULT_DECIMALS = {
     Unit.PERCENT_CHANGE: 1,
     Unit.POINTS_CHANGE: 1,
     Unit.MONEY: 0,
+    Unit.SCORE: 0,
 }
 
 
@@ -104,11 +108,68 @@ class Figure:
         """The value as shown in the document."""
         return format_figure(self)
 
+    @property
+    def placeholder(self) -> str:
+        """What a sentence shows for a figure with no value: 'Not available: First time entrants, Jan-Dec 2024'.
+
+        Never 'n/a (fte_count is missing)' inside a sentence: the reader sees a highlighted gap
+        that the author must fill or rewrite, and the build warns where it is.
+        """
+        what = self.label.split(": ", 1)[-1] or self.id
+        return f"Not available: {what}" + (f", {self.period}" if self.period else "")
+
+    @property
+    def in_text(self) -> str:
+        """The figure as section text shows it: its display, or its marked (highlighted) placeholder."""
+        return self.display if self.value is not None else f"{MARK_START}{self.placeholder}{MARK_END}"
+
     def __str__(self) -> str:
-        return self.display
+        return self.in_text
+
+    # Arithmetic on figures gives plain numbers, so section text can work out a difference and check
+    # it: `{{ (fte.latest.rate - fte.family.rate) | stated(57) }}`. A figure with no value cannot take part.
+    def _number(self) -> float:
+        if self.value is None:
+            raise ValueError(
+                f"{self.id} has no value ({self.reason or 'not available'}), so it cannot be calculated with"
+            )
+        return self.value
+
+    def __float__(self) -> float:
+        return self._number()
+
+    def __add__(self, other: object) -> float:
+        return self._number() + _operand(other)
+
+    def __radd__(self, other: object) -> float:
+        return _operand(other) + self._number()
+
+    def __sub__(self, other: object) -> float:
+        return self._number() - _operand(other)
+
+    def __rsub__(self, other: object) -> float:
+        return _operand(other) - self._number()
+
+    def __mul__(self, other: object) -> float:
+        return self._number() * _operand(other)
+
+    def __rmul__(self, other: object) -> float:
+        return _operand(other) * self._number()
+
+    def __truediv__(self, other: object) -> float:
+        return self._number() / _operand(other)
+
+    def __rtruediv__(self, other: object) -> float:
+        return _operand(other) / self._number()
+
+    def __neg__(self) -> float:
+        return -self._number()
+
+    def __abs__(self) -> float:
+        return abs(self._number())
 
     def __html__(self) -> str:
-        return self.display
+        return self.in_text
 
     def summary(self) -> dict[str, Any]:
         """The fields a build manifest keeps, enough to say what changed."""
@@ -143,6 +204,15 @@ class Figure:
         }
 
 
+def _operand(other: object) -> float:
+    """The other side of a sum with a figure: a figure's value, or a plain number."""
+    if isinstance(other, Figure):
+        return other._number()
+    if isinstance(other, int | float) and not isinstance(other, bool):
+        return float(other)
+    raise TypeError(f"cannot calculate with a figure and {type(other).__name__} {other!r}"[:100])
+
+
 def format_figure(figure: Figure, *, short: bool = False) -> str:
     """A figure's default display, chosen by its unit; `short` for table cells ('+4.8 points')."""
     value = figure.value
@@ -158,5 +228,5 @@ def format_figure(figure: Figure, *, short: bool = False) -> str:
     if unit is Unit.PERCENT_CHANGE:
         return signed(value, places, "%")
     if unit is Unit.MONEY:
-        return money(value)
+        return money(value, places)
     return plain(value, places)

@@ -29,7 +29,7 @@ def _value(value: Any) -> tuple[float | None, int | None]:
 def _shown(value: Any, places: int | None, default: int, show: Any) -> str:
     raw, own = _value(value)
     if raw is None:
-        return NOT_AVAILABLE
+        return value.in_text if isinstance(value, Figure) else NOT_AVAILABLE
     return show(raw, places if places is not None else (own if own is not None else default))
 
 
@@ -58,7 +58,9 @@ def money(value: Any, places: int = 0) -> str:
     if isinstance(value, Decimal):
         return formatting.money(value, places)
     raw, _ = _value(value)
-    return NOT_AVAILABLE if raw is None else formatting.money(raw, places)
+    if raw is None:
+        return value.in_text if isinstance(value, Figure) else NOT_AVAILABLE
+    return formatting.money(raw, places)
 
 
 def period(value: Any) -> str:

@@ -23,7 +23,7 @@ from plan_builder.figures.figure import Figure, Polarity, Unit
 from plan_builder.figures.measures import UNIT_SCALE, Compare, small_number_caveat
 from plan_builder.figures.periods import Period, parse_period
 from plan_builder.inputs.performance_settings import ChangeKind, RagRule
-from plan_builder.inputs.schema import StrictModel, validate
+from plan_builder.inputs.schema import StrictModel, TypedNumber, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
 
@@ -36,8 +36,8 @@ class LocalPeriod(StrictModel):
     value: float | None = None
     parts: dict[str, float] = Field(default_factory=dict)
     """A breakdown: named parts whose sum is the period's value."""
-    stated: float | None = None
-    """A value typed elsewhere for this period, checked against the computed one."""
+    stated: TypedNumber | None = None
+    """A value typed elsewhere for this period, checked against the computed one at the precision typed."""
     stated_total: float | None = None
     """For a breakdown: the total typed elsewhere, checked against the sum of the parts."""
 
@@ -68,7 +68,7 @@ class LocalIndicator(StrictModel):
     periods: list[LocalPeriod] = Field(default_factory=list)
     latest: LocalPeriod | None = None
     previous: LocalPeriod | None = None
-    stated: float | None = None
+    stated: TypedNumber | None = None
     """Typed value of the latest period (same as `stated` on the latest period)."""
     benchmarks: dict[str, dict[str, float]] = Field(default_factory=dict)
     """Comparator name -> period label -> value, e.g. 'statistical neighbours': {'Mar 2025': 88.1}."""

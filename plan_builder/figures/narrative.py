@@ -8,6 +8,7 @@ than a silent blank.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,29 @@ from plan_builder.figures.limits import check_binop, check_call, guarded_filters
 from plan_builder.inputs.yamlio import word_character_problem
 
 TEMPLATE_NAME = "<section>"
+
+
+class TextCheckError(ValueError):
+    """A filter found section text it cannot accept; the message says what and how to fix it.
+
+    Raised while rendering, it is reported as 'file:line: message', the line being the one
+    the filter was called on.
+    """
+
+
+def template_line() -> int | None:
+    """The line of the section text being rendered, for a filter that wants to say where it was called.
+
+    Jinja compiles a template to Python and keeps a map from that code's lines back to the
+    template's; the rendering frame is the one whose globals carry the template.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and frame.f_code.co_filename == TEMPLATE_NAME:
+            return int(template.get_corresponding_lineno(frame.f_lineno))
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
 
 
 class Namespace(Mapping[str, Any]):
@@ -183,49 +207,50 @@ def render_text(
     except TemplateSyntaxError as exc:
         line = first_line + (exc.lineno or 1) - 1
         raise SectionError(f"{path}:{line}: template syntax error: {exc.message}") from exc
-    except UndefinedError as exc:
+    except RENDER_ERRORS as exc:
         relative = _template_line(exc)
         line = first_line + relative - 1 if relative else first_line
-        raise SectionError(f"{path}:{line}: {exc.message}") from exc
-    except SecurityError as exc:
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        raise SectionError(f"{path}:{line}: not allowed in section text: {exc}") from exc
-    except TypeError as exc:
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        if "no loader" in str(exc):
-            raise SectionError(f"{path}:{line}: includes and imports are not allowed in section text") from exc
-        raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
-    except NameError as exc:
+        raise SectionError(f"{path}:{line}: {render_problem(exc)}") from exc
+    check_word_characters(text, path=path, first_line=first_line)  # an expression can produce one ('\x0b')
+    return text
+
+
+RENDER_ERRORS = (
+    UndefinedError, SecurityError, TypeError, NameError, ValueError, ArithmeticError, AttributeError, LookupError,
+    AssertionError, TemplateRuntimeError, MemoryError, RecursionError, SyntaxError,
+)  # fmt: skip
+"""What rendering section text can raise for a mistake in the text (anything else is a bug)."""
+
+
+def render_problem(exc: BaseException) -> str:
+    """What is wrong, in words, for an exception raised while rendering section text."""
+    if isinstance(exc, UndefinedError):
+        return str(exc.message)
+    if isinstance(exc, SecurityError):
+        return f"not allowed in section text: {exc}"
+    if isinstance(exc, TextCheckError):
+        return str(exc)
+    if isinstance(exc, TypeError) and "no loader" in str(exc):
+        return "includes and imports are not allowed in section text"
+    if isinstance(exc, TypeError) and "NoneType" in str(exc):
+        return (
+            f"cannot render expression: {exc}; a figure used here has no value (it is not available in the "
+            "data): test it first, e.g. {% if x.value is not none and x.value > 0 %}"
+        )
+    if isinstance(exc, NameError):
         # Jinja folds a literal too large for a float (1e309) to inf and writes it into the
         # compiled template as the bare name `inf`, which is then undefined when rendering.
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        raise SectionError(f"{path}:{line}: cannot render expression: a number is too large ({exc})") from exc
-    except (ValueError, ArithmeticError, AttributeError, LookupError, AssertionError, TemplateRuntimeError) as exc:
-        # Jinja's built-in filters given the wrong kind of value: `fte | dictsort` (AttributeError),
-        # `x | round('up')` (FilterArgumentError), `x | truncate(1)` (an assert on the length).
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        raise SectionError(f"{path}:{line}: cannot render expression: {exc}") from exc
-    except MemoryError as exc:
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        raise SectionError(
-            f"{path}:{line}: cannot render the section text: an expression makes a value too large"
-        ) from exc
-    except (RecursionError, SyntaxError) as exc:
+        return f"cannot render expression: a number is too large ({exc})"
+    if isinstance(exc, MemoryError):
+        return "cannot render the section text: an expression makes a value too large"
+    if isinstance(exc, RecursionError | SyntaxError):
         # Deeply nested brackets or blocks exhaust Jinja's parser (RecursionError) or Python's
         # limit on nested blocks in the compiled code (SyntaxError: too many levels of indentation);
         # a macro that calls itself exhausts the stack while rendering.
-        relative = _template_line(exc)
-        line = first_line + relative - 1 if relative else first_line
-        raise SectionError(
-            f"{path}:{line}: cannot render the section text: expressions, blocks or macro calls are nested too deeply"
-        ) from exc
-    check_word_characters(text, path=path, first_line=first_line)  # an expression can produce one ('\x0b')
-    return text
+        return "cannot render the section text: expressions, blocks or macro calls are nested too deeply"
+    # Jinja's built-in filters given the wrong kind of value: `fte | dictsort` (AttributeError),
+    # `x | round('up')` (FilterArgumentError), `x | truncate(1)` (an assert on the length).
+    return f"cannot render expression: {exc}"
 
 
 def check_word_characters(text: str, *, path: Path, first_line: int) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plan_builder.errors import DataError, PlanBuilderError, Problems
+from plan_builder.figures.figure import Figure
 from plan_builder.figures.indicators import compute_indicator
 from plan_builder.figures.kpis import KpiNote, kpi_indicator, kpi_rows, load_kpi_definitions, load_kpi_notes
 from plan_builder.figures.local import LocalIndicator, load_local_indicators
@@ -26,9 +27,10 @@ from plan_builder.figures.populations import (
 from plan_builder.figures.reoffending import reoffending_rows
 from plan_builder.figures.result import DATASET_PREFIXES, PerformanceResult
 from plan_builder.figures.scorecard import compute_local
-from plan_builder.figures.stated import check_stated
+from plan_builder.figures.stated import check_stated, parse_typed
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.data import Dataset, load_dataset
+from plan_builder.inputs.performance_settings import Performance
 from plan_builder.inputs.yamlio import YamlDocument
 
 
@@ -48,11 +50,11 @@ class PerformanceData:
 
 
 def load_performance_data(plan: Plan, problems: Problems | None = None) -> PerformanceData | None:
-    """Read every dataset named in `performance.datasets`, and the local indicators.
+    """Read every dataset named in `performance.datasets`, the local indicators and the KPI notes.
 
-    A dataset that cannot be read is left out and its problems recorded in `problems`, so
-    that every data file's problems are reported in one run. Without `problems`, they are
-    raised together at the end.
+    A file that cannot be read is left out and its problems recorded in `problems`, so that
+    every data file's problems are reported in one run; its figures stand in as placeholders.
+    Without `problems`, they are raised together at the end.
     """
     config = plan.manifest.performance
     if config is None:
@@ -62,6 +64,32 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
         data = load_performance_data(plan, problems)
         problems.raise_if_any()
         return data
+    datasets, broken = _load_datasets(plan, config, problems)
+    local: list[LocalIndicator] = []
+    local_doc = None
+    if config.local_indicators:
+        try:
+            local, local_doc = load_local_indicators(
+                plan.path(config.local_indicators), plan.display(config.local_indicators)
+            )
+        except PlanBuilderError as exc:
+            problems.add(exc)
+            shown = f"Not available: {plan.display(config.local_indicators)} has errors"
+            where = plan.source.where(("performance", "local_indicators"))
+            broken.append(PendingItem("local", "", "", where, shown=shown))
+    notes: dict[str, KpiNote] = {}
+    if config.kpi_notes:
+        try:
+            notes = load_kpi_notes(
+                plan.path(config.kpi_notes), plan.display(config.kpi_notes), load_kpi_definitions(plan.manifest.period)
+            )
+        except PlanBuilderError as exc:
+            problems.add(exc)
+    return PerformanceData(datasets, local, local_doc, _pending(plan, config), broken, notes)
+
+
+def _load_datasets(plan: Plan, config: Performance, problems: Problems) -> tuple[dict[str, Dataset], list[PendingItem]]:
+    """The datasets that load, and placeholders for those that do not (or that plan.yaml names wrongly)."""
     datasets: dict[str, Dataset] = {}
     broken: list[PendingItem] = []
     for name, source in config.datasets.items():
@@ -74,6 +102,16 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
             problems.add(exc)
             where = plan.source.where(("performance", "datasets", name))
             broken.append(PendingItem(name, str(display), "", where, shown=f"Not available: {display} has errors"))
+    for key in sorted(plan.left_out):  # named wrongly in plan.yaml: that problem is reported already
+        if key.startswith("performance.datasets."):
+            dataset = key.rpartition(".")[2]
+            where = plan.source.where(("performance", "datasets", dataset))
+            broken.append(PendingItem(dataset, "", "", where, shown="Not available: plan.yaml names it wrongly"))
+    return datasets, broken
+
+
+def _pending(plan: Plan, config: Performance) -> list[PendingItem]:
+    """Datasets and single figures plan.yaml marks as still to arrive."""
     pending = [
         PendingItem(
             name, source.pending.source, source.pending.due, plan.source.where(("performance", "datasets", name))
@@ -81,28 +119,10 @@ def load_performance_data(plan: Plan, problems: Problems | None = None) -> Perfo
         for name, source in config.datasets.items()
         if source.pending is not None
     ]
-    pending += [
+    return pending + [
         PendingItem(ident, item.source, item.due, plan.source.where(("performance", "pending", ident)))
         for ident, item in config.pending.items()
     ]
-    local: list[LocalIndicator] = []
-    local_doc = None
-    if config.local_indicators:
-        try:
-            local, local_doc = load_local_indicators(
-                plan.path(config.local_indicators), plan.display(config.local_indicators)
-            )
-        except PlanBuilderError as exc:
-            problems.add(exc)
-    notes: dict[str, KpiNote] = {}
-    if config.kpi_notes:
-        try:
-            notes = load_kpi_notes(
-                plan.path(config.kpi_notes), plan.display(config.kpi_notes), load_kpi_definitions(plan.manifest.period)
-            )
-        except PlanBuilderError as exc:
-            problems.add(exc)
-    return PerformanceData(datasets, local, local_doc, pending, broken, notes)
 
 
 def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | None = None) -> PerformanceResult:
@@ -167,18 +187,24 @@ def _check_stated(plan: Plan, result: PerformanceResult) -> None:
             result.warnings.append(f"{where}: performance.stated: no figure called {figure_id!r}")
             continue
         check_stated(result, figure, stated, where)
-        population = figure.inputs.get(POPULATION)
-        counts = [v for k, v in figure.inputs.items() if k != POPULATION and v is not None]
-        scale = {"fte": 100_000, "custody": 1_000}.get(figure_id.split(".")[0])
-        if population and counts and scale and stated:
-            implied = counts[0] / stated * scale
-            gap = abs(implied - population) / population * 100
-            if gap > IMPLIED_PCT:
-                result.warnings.append(
-                    f"{where}: the stated {stated:g} for {figure_id} implies {implied:,.0f} children aged 10-17 "
-                    f"({counts[0]:g} / {stated:g} x {scale:,}), {gap:.0f}% away from the population the data hold "
-                    f"({population:,.0f}); check the rate and the population"
-                )
+        _check_implied_population(result, figure, float(parse_typed(stated).value), where)
+
+
+def _check_implied_population(result: PerformanceResult, figure: Figure, stated: float, where: str) -> None:
+    """Warn when a typed FTE or custody rate implies a population far from the one the data hold."""
+    population = figure.inputs.get(POPULATION)
+    counts = [v for k, v in figure.inputs.items() if k != POPULATION and v is not None]
+    scale = {"fte": 100_000, "custody": 1_000}.get(figure.id.split(".")[0])
+    if not (population and counts and scale and stated):
+        return
+    implied = counts[0] / stated * scale
+    gap = abs(implied - population) / population * 100
+    if gap > IMPLIED_PCT:
+        result.warnings.append(
+            f"{where}: the stated {stated:g} for {figure.id} implies {implied:,.0f} children aged 10-17 "
+            f"({counts[0]:g} / {stated:g} x {scale:,}), {gap:.0f}% away from the population the data hold "
+            f"({population:,.0f}); check the rate and the population"
+        )
 
 
 def figure_namespace(result: PerformanceResult) -> dict[str, Any]:

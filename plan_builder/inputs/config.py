@@ -8,20 +8,23 @@ receives plain read-only data.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from plan_builder.errors import ConfigError, Problems
 from plan_builder.inputs.performance_settings import Performance
-from plan_builder.inputs.schema import PlanFile, StrictModel, validate
+from plan_builder.inputs.schema import PlanFile, StrictModel, clean_location, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
 MANIFEST_NAME = "plan.yaml"
 PERIOD_PATTERN = re.compile(r"^(20\d\d)-(\d\d)$")
+
 
 
 class Status(str, Enum):
@@ -264,6 +267,9 @@ class Plan(StrictModel):
     source: YamlDocument
     document: str = PLAN_DOCUMENT
     """Which document: 'plan', or a name under `documents:`."""
+    left_out: frozenset[str] = frozenset()
+    """Keys of plan.yaml left out because their values are wrong ('structured.budget'); their problems are
+    reported, and what they name (a data file, a structured part) counts as broken, not as absent."""
 
     model_config = StrictModel.model_config | {"arbitrary_types_allowed": True}
 
@@ -308,8 +314,69 @@ class Plan(StrictModel):
         return self.root / relative
 
 
-def load_plan(root: Path) -> Plan:
-    """Load and validate `plan.yaml` from the plan directory `root`."""
+def load_plan(root: Path, problems: Problems | None = None) -> Plan:
+    """Load and validate `plan.yaml` from the plan directory `root`.
+
+    With `problems`, a manifest whose mistakes lie in keys the rest of the plan can do without
+    (an unknown key, a bad option, one structured part or dataset) is loaded without them and its
+    problems recorded, so that one run also reports every other file's. Mistakes in what
+    everything depends on (the service, period, section list) are raised.
+    """
     doc = load_yaml(root / MANIFEST_NAME)
-    manifest = validate(Manifest, doc)
-    return Plan(root=root, manifest=manifest, source=doc)
+    try:
+        return Plan(root=root, manifest=validate(Manifest, doc), source=doc)
+    except ConfigError as exc:
+        if problems is None:
+            raise
+        manifest, left_out = _without_broken_keys(doc, exc)
+        problems.add(exc)
+        return Plan(root=root, manifest=manifest, source=doc, left_out=frozenset(left_out))
+
+
+ESSENTIAL = ("service", "board", "period", "as_of", "structure", "sections", "appendices")
+"""Top-level keys the rest of the plan is read through: they are never left out."""
+LISTS = ("structure", "sections", "appendices")
+"""Keys that nothing inside can be left out of: the section list would no longer be the author's."""
+ENTRY_LEVEL = {("performance", "datasets"): 3, ("performance", "rag"): 3, ("performance", "stated"): 3,
+               ("performance", "pending"): 3, ("structured",): 2}  # fmt: skip
+"""Keys holding one entry per name: a mistake inside an entry leaves out the whole entry."""
+
+
+def _without_broken_keys(doc: YamlDocument, error: ConfigError) -> tuple[Manifest, set[str]]:
+    """The manifest validated without the keys that have mistakes, and those keys ('structured.budget').
+
+    Each round leaves out the deepest key holding a mistake (or its whole entry), and tries again
+    one level up if that is not enough. Raises `error` when an essential key would have to go.
+    """
+    data = copy.deepcopy(doc.data)
+    left_out: set[str] = set()
+    for _ in range(6):
+        try:
+            return Manifest.model_validate(data), left_out
+        except ValidationError as exc:
+            locations = [clean_location(e["loc"]) for e in exc.errors()]
+        for location in locations:
+            key = _key_to_leave_out(data, location)
+            if key is None or key[0] in LISTS or key == (key[0],) and key[0] in ESSENTIAL:
+                raise error
+            parent = data
+            for part in key[:-1]:
+                parent = parent[part]
+            parent.pop(key[-1], None)
+            left_out.add(".".join(map(str, key)))
+    raise error
+
+
+def _key_to_leave_out(data: Any, location: tuple[str | int, ...]) -> tuple[str, ...] | None:
+    """The mapping key to drop for a mistake at `location`: the deepest one still present, up to an entry."""
+    keys: list[str] = []
+    node = data
+    for part in location:
+        if not isinstance(part, str) or not isinstance(node, dict) or part not in node:
+            break
+        keys.append(part)
+        node = node[part]
+    for prefix, depth in ENTRY_LEVEL.items():
+        if tuple(keys[: len(prefix)]) == prefix and len(keys) > depth - 1:
+            keys = keys[:depth]
+    return tuple(keys) or None

@@ -2,8 +2,13 @@
 
 Every dataset is one row per area and period (or cohort). Cells are checked here,
 so later stages get clean typed records: a missing column, a non-numeric cell or
-a duplicate row is an error naming the file, sheet, row and column. An empty
-count is kept as None and shown as "n/a" with its reason, never as zero.
+a duplicate row is an error naming the file, sheet, row and column. A row with
+more or fewer cells than its header is an error too (`check_row_shape`): read as it
+stands, every value after the gap would land under the wrong column. A count is
+never guessed: an empty cell is an error unless the author marks the value missing
+on purpose (`..`, `[x]`, `[c]` or `[z]`, as in official statistics), and then it is
+kept as None with that reason, never as zero. Any reader (CSV, Excel, others to come)
+hands its rows to `check_row_shape` and its cells to `read_cell`.
 The contract is documented in docs/data-contract.md.
 """
 
@@ -12,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +77,20 @@ CONTRACT: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 }
 
 OPTIONAL = {("fte", "population_10_17"), ("custody", "population_10_17"), ("population", "source")}
-"""(dataset, column) pairs a file may leave out: FTE and custody take their population from the
-population table when they have none of their own."""
+"""(dataset, column) pairs a file may leave out, or leave empty: FTE and custody take their
+population from the population table when they have none of their own."""
 
 CHOICES = {"cohort_type": ("quarterly", "annual"), "age_band": ("10-17", "0-17")}
+
+MISSING_MARKERS = {
+    "..": "not available",
+    "[x]": "not available",
+    "[c]": "suppressed to protect confidentiality",
+    "[z]": "not applicable",
+}
+"""Cell values that mark a number missing on purpose (the Government Statistical Service's symbols), and what
+each means. An empty cell is not one of them: it is as likely a slip as a gap, so it is an error."""
+MISSING_HINT = "write the number, or '..' if it is not available ('[c]' if suppressed)"
 
 MAX_COUNT = 2**53
 """The largest count a float holds exactly; no count of children comes near it, and rates stay finite."""
@@ -88,6 +103,8 @@ class Record:
     values: dict[str, Any]
     source: str
     """'data/fte.csv row 7' or 'data/performance.xlsx [FTE] row 7'."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Columns marked missing on purpose (their value is None) -> why, e.g. "not available ('..')"."""
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -119,14 +136,33 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError
 
 
+def missing_marker(raw: Any) -> str | None:
+    """The reason a cell is marked missing on purpose ("not available ('..')"), or None if it is not a marker."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    return f"{MISSING_MARKERS[text]} ({text!r})" if text in MISSING_MARKERS else None
+
+
+def read_cell(kind: str, raw: Any) -> tuple[Any, str | None]:
+    """Convert one cell to (value, why it is missing); raise ValueError saying what was expected.
+
+    A number marked missing on purpose gives (None, reason); every other cell must hold its kind.
+    """
+    marked = missing_marker(raw)
+    if marked is not None:
+        if kind not in (COUNT, NUMBER):
+            raise ValueError(f"marks a number as missing, but this column holds a {kind}")
+        return None, marked
+    return _cell(kind, raw), None
+
+
 def _cell(kind: str, raw: Any) -> Any:
     """Convert one cell; raise ValueError with the expected form if it does not fit."""
     if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
-        if kind in (COUNT, NUMBER):
-            return None
         if kind == NOTE:
             return ""
-        raise ValueError("is empty")
+        raise ValueError(f"is empty; {MISSING_HINT}" if kind in (COUNT, NUMBER) else "is empty")
     if kind == DATE:
         if isinstance(raw, dt.datetime):
             return raw.date()
@@ -160,6 +196,31 @@ def _cell(kind: str, raw: Any) -> Any:
     return number
 
 
+def check_row_shape(header: list[str], cells: list[Any], where: str) -> str | None:
+    """The problem with a row that has more or fewer cells than its header, or None.
+
+    Read as it stands, such a row puts every value after the gap (or the extra cell) under
+    the wrong column: the 10-17 population read as the count of first time entrants.
+    Empty cells after the last column are not counted (spreadsheets often save them).
+    """
+    trimmed = list(cells)
+    while len(trimmed) > len(header) and (trimmed[-1] is None or not str(trimmed[-1]).strip()):
+        trimmed.pop()
+    if len(trimmed) == len(header):
+        return None
+    expected = f"the header has {len(header)} columns ({', '.join(header)})"
+    cells_text = f"{len(trimmed)} cell" + ("" if len(trimmed) == 1 else "s")
+    if len(trimmed) < len(header):
+        return (
+            f"{where}: {cells_text}, but {expected}; a cell is missing, so the values after it would be "
+            f"read under the wrong columns: add the missing value ({MISSING_HINT})"
+        )
+    return (
+        f"{where}: {cells_text}, but {expected}; remove the extra cell (in a CSV file, a number "
+        'written with a comma needs double quotes: "1,061")'
+    )
+
+
 def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Return (header, [(row number as the user sees it, cells)])."""
     if not path.is_file():
@@ -187,6 +248,9 @@ def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str],
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise DataError(f"{display}: not a readable Excel workbook ({exc})") from exc
         header = [str(c).strip() for c in frame.columns]
+        # pandas names a column that has values but no header 'Unnamed: 5'; such values are extra cells.
+        while header and header[-1].startswith("Unnamed: "):
+            header.pop()
         body = []
         for index, row in enumerate(frame.itertuples(index=False), start=2):
             cells: list[Any] = [None if (isinstance(v, float) and v != v) else v for v in row]
@@ -210,15 +274,25 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
     records: list[Record] = []
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in rows:
+        shape = check_row_shape(header, cells, f"{where} row {number}")
+        if shape is not None:
+            problems.append(shape)
+            continue
         values: dict[str, Any] = {}
+        marked: dict[str, str] = {}
         for column, kind in columns.items():
-            index = positions[column]
-            raw = cells[index] if index < len(cells) else None
+            raw = cells[positions[column]]
+            if (name, column) in OPTIONAL and (raw is None or not str(raw).strip()):
+                values[column] = None  # left to another source: the population table for a population
+                continue
             try:
-                values[column] = _cell(kind, raw)
+                values[column], why = read_cell(kind, raw)
             except ValueError as exc:
                 shown = "" if raw is None else str(raw)
                 problems.append(f"{where} row {number}, column '{column}': {shown!r} {exc}")
+                continue
+            if why is not None:
+                marked[column] = why
         if len(values) != len(columns):
             continue
         for column, allowed in CHOICES.items():
@@ -238,7 +312,7 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
                 f"(same {', '.join(key)}: {', '.join(str(v) for v in identity)})"
             )
         seen[identity] = number
-        records.append(Record(values=values, source=f"{where} row {number}"))
+        records.append(Record(values=values, source=f"{where} row {number}", missing=marked))
     if problems:
         raise DataError(*problems)
     return Dataset(name=name, path=display, sheet=sheet, records=records)

@@ -26,11 +26,14 @@ def document_sections(plan: Plan, structure: Structure, problems: Problems) -> l
     ]
 
 
-def validate_outline(plan: Plan, structure: Structure, sections: list[Section]) -> list[str]:
-    """The YJB heading checks a document's kind calls for: all for a plan, a shorter list for an update."""
+def validate_outline(plan: Plan, structure: Structure, sections: list[Section], *, partial: bool = False) -> list[str]:
+    """The YJB heading checks a document's kind calls for: all for a plan, a shorter list for an update.
+
+    `partial` means some section files could not be read (see `validate_structure`).
+    """
     checks = KINDS[plan.kind].yjb_headings
     if checks == "all":
-        return validate_structure(plan, structure, sections)
+        return validate_structure(plan, structure, sections, partial=partial)
     if checks == "update":
         present = {s.heading_id for s in sections}
         where = manifest_where(plan, ("documents", plan.document))
@@ -80,8 +83,14 @@ def _entry_key(plan: Plan, section: Section) -> tuple[str | int, ...]:
     return ("sections",)
 
 
-def validate_structure(plan: Plan, structure: Structure, sections: list[Section]) -> list[str]:
-    """Check the sections against the YJB list; return warnings, raise on errors."""
+def validate_structure(
+    plan: Plan, structure: Structure, sections: list[Section], *, partial: bool = False
+) -> list[str]:
+    """Check the sections against the YJB list; return warnings, raise on errors.
+
+    `partial` means some section files could not be read: which headings they fill is unknown,
+    so no heading is reported missing (their own problems are reported).
+    """
     report = check_order(structure, [s.heading_id for s in sections])
     problems = []
     for heading_id in report.out_of_order:
@@ -100,6 +109,8 @@ def validate_structure(plan: Plan, structure: Structure, sections: list[Section]
         seen[section.heading_id] = section.path
     if problems:
         raise SectionError(*problems)
+    if partial:
+        return []
     where = manifest_where(plan, ("sections",))
     missing = [f"{where}: sections: required YJB heading missing: '{h.title}' ({h.id})" for h in report.missing]
     if missing and plan.manifest.status is Status.FINAL:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from plan_builder.inputs.schema import PlanFile, StrictModel
+from plan_builder.inputs.schema import PlanFile, StrictModel, TypedNumber
 
 
 class Pending(StrictModel):
@@ -126,8 +126,9 @@ class Performance(StrictModel):
     """Figures with fewer children than this in their denominator carry a caveat that rates swing."""
     rag: dict[str, RagRule] = Field(default_factory=dict)
     """RAG rules by figure id, overriding the defaults."""
-    stated: dict[str, float] = Field(default_factory=dict)
-    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id."""
+    stated: dict[str, TypedNumber] = Field(default_factory=dict)
+    """Values typed elsewhere (e.g. a board report) to check against the computed ones, by figure id, at the
+    precision typed: `15.0` is checked to one decimal place; '24%' and '£1,234' only against their kind."""
     pending: dict[str, Pending] = Field(default_factory=dict)
     """Single figures (by id) still to arrive; they show a 'Data due' placeholder."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from plan_builder.errors import ConfigError, PlanBuilderError
 from plan_builder.inputs.yamlio import Key, YamlDocument
@@ -29,6 +29,26 @@ def _plan_file(value: str) -> str:
 
 PlanFile = Annotated[str, Field(min_length=1), AfterValidator(_plan_file)]
 """A path in plan.yaml to a file in the plan folder."""
+
+TYPED_NUMBER = re.compile(
+    r"^(?P<sign>[-+−–]?)\s*(?P<pound>£?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<percent>%?)$"
+)
+"""A value an author types to be checked: 15, 15.0 (one decimal place), '24%', '£1,234', '-4.8'."""
+TYPED_HINT = "expected a typed number such as 15.0, '24%' or '£1,234'"
+
+
+def _typed_text(value: object) -> str:
+    """Keep a typed value as the text it was written as, so its precision is known ('15.0', not 15)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(TYPED_HINT)
+    text = str(getattr(value, "text", None) or (value if isinstance(value, str) else repr(value))).strip()
+    if not TYPED_NUMBER.match(text):
+        raise ValueError(TYPED_HINT)  # the schema's message adds what was given
+    return text
+
+
+TypedNumber = Annotated[str, BeforeValidator(_typed_text)]
+"""A typed value to check against a computed figure, as its text."""
 
 
 class StrictModel(BaseModel):
@@ -65,7 +85,8 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Key:
+def clean_location(loc: tuple[Any, ...]) -> Key:
+    """A pydantic location without the union member names pydantic adds."""
     # pydantic adds union member names ("str", "function-after[...]") to locations.
     return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p in ("str", "int", "float", "date")))
 
@@ -89,6 +110,6 @@ def validate(
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = (*key, *_clean_loc(error["loc"]))
+            loc = (*key, *clean_location(error["loc"]))
             problems.append(f"{doc.where(loc)}: {field_path(loc)}: {_message(dict(error))}")
         raise error_type(*dict.fromkeys(problems)) from exc

@@ -85,12 +85,29 @@ class _UniqueKeyLoader(_BaseLoader):
 _SCALAR_KINDS = {"timestamp": "date", "int": "whole number", "float": "number", "bool": "true or false value"}
 
 
+class TypedFloat(float):
+    """A YAML float that remembers how it was written: '15.0' keeps the '.0' a float would lose.
+
+    A typed value is checked at the precision it was typed to (`stated: 15.0` means one
+    decimal place), so the digits matter; as a number it is an ordinary float.
+    """
+
+    text: str
+
+    def __new__(cls, value: float, text: str | None = None) -> TypedFloat:
+        """The float `value`, written in the file as `text`."""
+        number = super().__new__(cls, value)
+        number.text = text if text is not None else repr(float(value))
+        return number
+
+
 def _checked_scalar(tag: str, kind: str) -> Any:
     convert = _BaseLoader.yaml_constructors[tag]
 
     def construct(loader: Any, node: yaml.ScalarNode) -> Any:
         try:
-            return convert(loader, node)
+            value = convert(loader, node)
+            return TypedFloat(value, node.value.strip()) if kind == "number" else value
         except (ValueError, KeyError, AttributeError) as exc:
             detail = f" ({exc})" if isinstance(exc, ValueError) else ""
             raise yaml.constructor.ConstructorError(

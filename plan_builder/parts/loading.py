@@ -46,7 +46,7 @@ class StructuredParts:
 
 
 def load_structured(plan: Plan, problems: Problems) -> StructuredParts:
-    """Load every part plan.yaml lists under `structured:` (the glossary's defaults always).
+    """Load every part plan.yaml lists under `structured:` (a glossary only when it lists one).
 
     A part that cannot be loaded is left out and its problems recorded, so the other
     parts (and the rest of the plan) are still checked in the same run.
@@ -54,8 +54,11 @@ def load_structured(plan: Plan, problems: Problems) -> StructuredParts:
     result = StructuredParts()
     configured = plan.manifest.structured
     for name, (module_name, loader_name) in LOADERS.items():
+        if f"structured.{name}" in plan.left_out:
+            result.broken.add(name)  # plan.yaml names it wrongly; that problem is reported already
+            continue
         relative = getattr(configured, name)
-        if relative is None and name != "glossary":
+        if relative is None:
             continue
         path = plan.path(relative) if relative else None
         display = plan.display(relative) if relative else None

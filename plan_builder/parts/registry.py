@@ -30,6 +30,7 @@ from plan_builder.parts.staffing.render import render_staffing
 from plan_builder.parts.standards.render import render_standards
 from plan_builder.word.context import BlockCall, Directive, RenderContext
 from plan_builder.word.document import begin_landscape, end_landscape
+from plan_builder.word.xml import add_paragraph
 
 AFTER_CONTENTS = "after-contents"
 """Pseudo heading id: blocks placed on their own pages straight after the contents page."""
@@ -64,6 +65,9 @@ class Block:
     """True when the data is there for this block (e.g. a budget file with variance tables)."""
     needs: str = ""
     """What the author adds to plan.yaml to give the block its data."""
+    stand_in: str = ""
+    """The performance data item whose load failure stands for this block's data ('local' for the scorecard):
+    its placeholder is shown instead, since the failure is reported already."""
 
 
 def _landscape(ctx: RenderContext, data: Any, call: BlockCall) -> None:
@@ -87,10 +91,10 @@ BLOCKS: tuple[Block, ...] = (
           needs="performance data in plan.yaml (performance:)"),
     Block("scorecard", "performance", render_scorecard, "the scorecard of local indicators",
           available=lambda result: result is not None and bool(result.scorecard),
-          needs="local indicators in plan.yaml (performance: local_indicators:)"),
+          needs="local indicators in plan.yaml (performance: local_indicators:)", stand_in="local"),
     Block("breakdown", "performance", render_breakdown, "a local indicator's parts and their shares",
           takes_argument=True, available=lambda result: result is not None and bool(result.breakdowns),
-          needs="a local indicator whose periods give parts"),
+          needs="a local indicator whose periods give parts", stand_in="local"),
     Block("risk-register", "risks", render_register, "the risk register and heat map", ("challenges-risks-issues",),
           needs=_structured("risks", "risk register")),
     Block("budget-table", "budget", render_contributions, "the budget contributions table", ("budget",),
@@ -158,6 +162,10 @@ def _bound(block: Block, data: Any) -> Directive:
         if call.argument and not block.takes_argument:
             raise SectionError(f"{call.where}: '::: {block.name}' takes no argument; got {call.argument!r}")
         if not block.available(data):
+            failed = next((i for i in getattr(data, "broken", []) if block.stand_in and i.what == block.stand_in), None)
+            if failed is not None:
+                add_paragraph(ctx.document, str(failed.shown))
+                return
             raise SectionError(
                 f"{call.where}: '::: {block.name}' shows {block.summary}, but this plan has no data for it"
                 + (f"; add {block.needs}" if block.needs else "")

@@ -9,18 +9,17 @@ structured renderers (risk register, budget table, charts...).
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as ET
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm
 
 from plan_builder.errors import SectionError
-from plan_builder.inputs.yamlio import NOT_IN_WORD
+from plan_builder.inputs.markdown_tree import parse_markdown
+from plan_builder.inputs.tables import caption_index, is_caption_of_next, read_caption
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.images import add_image
 from plan_builder.word.paragraphs import add_caption, add_formatted_text, add_heading, add_subheading, clean_text
@@ -38,80 +37,6 @@ if TYPE_CHECKING:
 
 PAGE_BREAK_MARKERS = ("\\pagebreak", "\\newpage")
 DIRECTIVE = re.compile(r"^:::\s*([a-z][a-z0-9-]*)\s*(.*?)\s*(:::)?$")
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> tuple[Any, Any]:
-    """One configured parser, reused (building one costs more than parsing a section).
-
-    Imported here, not at the top: a build whose sections all come from the cache never parses Markdown.
-    """
-    import markdown
-    from markdown.treeprocessors import Treeprocessor
-
-    class CaptureTree(Treeprocessor):
-        """Keep the finished element tree instead of serialising it to HTML."""
-
-        root: ET.Element | None = None
-
-        def run(self, root: ET.Element) -> None:
-            self.root = root
-
-    md = markdown.Markdown(extensions=["tables", "sane_lists"])
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    capture = CaptureTree(md)
-    md.treeprocessors.register(capture, "capture", -10)
-    return md, capture
-
-
-def parse_markdown(text: str) -> ET.Element:
-    """Parse Markdown with tables and sane lists; raw HTML is kept as literal text."""
-    md, capture = _markdown()
-    md.reset()
-    capture.root = None
-    md.convert(text)
-    # Python-Markdown skips its tree processors for blank text: an empty section has no elements.
-    if capture.root is None:
-        return ET.Element("div")
-    _restore_stashed(capture.root, md.htmlStash.rawHtmlBlocks)
-    for code in capture.root.iter("code"):
-        # Python-Markdown escapes a code span's text for HTML output; Word wants the characters.
-        if code.text:
-            code.text = code.text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return capture.root
-
-
-# Python-Markdown sets character references aside ('&amp;' becomes STX 'wzxhzdk:0' ETX) and
-# writes '&' in e-mail autolinks as STX 'amp' ETX; its HTML postprocessors put them back, but
-# the tree is captured before those run, and Word cannot hold the control characters.
-@lru_cache(maxsize=1)
-def _stash_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    from markdown.util import AMP_SUBSTITUTE, ETX, STX
-
-    stashed = re.compile(re.escape(STX) + r"wzxhzdk:(\d+)" + re.escape(ETX))
-    return stashed, re.compile(re.escape(AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)?")
-
-
-def _restore_stashed(root: ET.Element, stash: list[str]) -> None:
-    """Put the characters that references such as '&amp;' and '&#169;' stand for back into the tree."""
-
-    def character(reference: str) -> str:
-        return NOT_IN_WORD.sub("", html.unescape(reference))  # '&#12;': as html.unescape drops '&#1;'
-
-    stashed, amp_reference = _stash_patterns()
-
-    def restore(text: str) -> str:
-        text = stashed.sub(lambda m: character(stash[int(m[1])]) if int(m[1]) < len(stash) else "", text)
-        return amp_reference.sub(lambda m: character("&" + (m[1] or "")), text)
-
-    for element in root.iter():
-        if element.text:
-            element.text = restore(element.text)
-        if element.tail:
-            element.tail = restore(element.tail)
-        for name, value in element.attrib.items():
-            element.set(name, restore(value))
 
 
 def render_inline(
@@ -210,21 +135,6 @@ def _list(ctx: RenderContext, element: ET.Element, depth: int, quote: bool = Fal
                 _list(ctx, child, min(depth + 1, 1), quote)
 
 
-def _table_caption(element: ET.Element) -> str | None:
-    """The caption in a paragraph 'Table: ...' (pandoc's syntax), or None if it is not one."""
-    if element.tag != "p":
-        return None
-    text = clean_text("".join(element.itertext())).strip()
-    caption = text[len("Table:") :].strip() if text.startswith("Table:") else ""
-    return caption or None
-
-
-def _caption_of_next_table(children: list[ET.Element], index: int) -> bool:
-    """True if `children[index]` is a 'Table: ...' paragraph directly before a table (so it is that table's)."""
-    following = children[index + 1] if index + 1 < len(children) else None
-    return following is not None and following.tag == "table" and _table_caption(children[index]) is not None
-
-
 def _table(ctx: RenderContext, element: ET.Element, caption: str | None = None) -> None:
     if caption:
         add_caption(ctx, "Table", caption)
@@ -283,17 +193,14 @@ def _blocks(ctx: RenderContext, parent: ET.Element, state: dict[str, int], quote
             continue
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             _heading(ctx, element, state)
-        elif tag == "p" and _caption_of_next_table(children, index):
+        elif tag == "p" and is_caption_of_next(children, index):
             continue  # written with the table that follows it
         elif tag == "table":
-            caption = None
-            if index and _caption_of_next_table(children, index - 1):
-                caption = _table_caption(children[index - 1])
-            elif index + 1 < len(children) and not _caption_of_next_table(children, index + 1):
-                caption = _table_caption(children[index + 1])  # 'Table: ...' just after the table
-                if caption:
-                    captions_used.add(index + 1)
-            _table(ctx, element, caption)
+            at = caption_index(children, index)  # 'Table: ...' just before the table, or else just after it
+            caption = read_caption(children[at]) if at is not None else None
+            if at is not None and at > index:
+                captions_used.add(at)
+            _table(ctx, element, clean_text(caption.text).strip() if caption else None)
         elif tag == "p":
             if quote:
                 paragraph = add_paragraph(ctx.document, style="Quote")

@@ -83,6 +83,8 @@ class ActionPlan:
     """(status label, number of actions) in the configured order."""
     as_of: dt.date
     warnings: list[str] = field(default_factory=list)
+    status_labels: dict[str, str] = field(default_factory=dict)
+    """Status id -> label, in the configured order."""
 
     @property
     def themes(self) -> list[str]:
@@ -147,4 +149,6 @@ def load_actions(path: Path, display: Path, plan: Plan) -> ActionPlan:
             warnings.append(
                 f"{where}: stated_counts: {typed} actions '{labels[status_id]}' stated, but the plan lists {actual}"
             )
-    return ActionPlan(title=data.title, actions=actions, counts=counts, as_of=as_of, warnings=warnings)
+    return ActionPlan(
+        title=data.title, actions=actions, counts=counts, as_of=as_of, warnings=warnings, status_labels=labels
+    )

@@ -230,6 +230,8 @@ class Row:
     amounts: Amounts
     previous: Decimal | None = None
     level: int = 0
+    agency: str = ""
+    """The agency id of an agency's row ('' for a sub-line)."""
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,7 @@ def load_budget(path: Path, display: Path, plan: Plan) -> Budget:
         if agency == "welsh-government" and plan.manifest.service.nation != "Wales":
             continue
         if agency not in entries:
-            rows.append(Row(label, Amounts(), ZERO if parsed.previous_year else None))
+            rows.append(Row(label, Amounts(), ZERO if parsed.previous_year else None, agency=agency))
             continue
         index, entry = entries[agency]
         loc = ("contributions", index)
@@ -407,7 +409,7 @@ def load_budget(path: Path, display: Path, plan: Plan) -> Budget:
         if _differs(entry.stated_total, amounts.total):
             text = _mismatch("total", entry.stated_total, amounts.total)
             warnings.append(_located(doc, (*loc, "stated_total"), text))
-        rows.append(Row(f"{label}: {entry.name}" if entry.name else label, amounts, previous))
+        rows.append(Row(f"{label}: {entry.name}" if entry.name else label, amounts, previous, agency=agency))
         rows.extend(lines)
         total += amounts
         previous_total += previous or ZERO

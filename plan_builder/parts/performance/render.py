@@ -37,6 +37,7 @@ DATASET_LABELS = {
     "reoffending": "Reoffending",
     "custody": "Use of custody",
     "kpis": "Key performance indicators",
+    "local": "Local indicators",
 }
 DEFAULT_CHARTS = ("fte.rate", "reoffending.annual.binary", "custody.rate")
 
@@ -72,6 +73,24 @@ def note(ctx: RenderContext, text: str) -> None:
 def pending_paragraph(ctx: RenderContext, item: PendingItem, what: str) -> None:
     """A visible placeholder where a block cannot be drawn yet."""
     add_text(add_paragraph(ctx.document), f"{what} not yet available. {PendingValue(item)}")
+
+
+def not_received(ctx: RenderContext, text: str) -> None:
+    """A sentence in place of a table or chart whose data the plan does not have: words, never an empty table."""
+    add_text(add_paragraph(ctx.document), text)
+
+
+DATASET_OF_PREFIX = {"fte": "fte", "reoffending": "reoffending", "custody": "custody", "kpi": "kpis", "local": "local"}
+"""A series or figure id's first part -> the dataset it comes from."""
+
+
+def _unavailable(result: PerformanceResult, series_id: str) -> PendingItem | None:
+    """The pending or unreadable dataset (or figure) a chart waits for, if any."""
+    item = result.pending_for(series_id)
+    if item is not None:
+        return item
+    dataset = DATASET_OF_PREFIX.get(series_id.split(".")[0], "")
+    return next((b for b in result.broken if b.what == dataset), None)
 
 
 def summary_table(
@@ -253,9 +272,12 @@ def cached_block(ctx: RenderContext, kind: str, data: object, render: Callable[[
 
 
 def render_summary(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
-    """`::: performance-summary`: national then local indicators on a landscape page."""
+    """`::: performance-summary`: national then local indicators on a landscape page (words when there are none)."""
     national = [r for r in result.summary if not r.latest.id.startswith(("kpi.", "local."))]
     local = [r for r in result.summary if r.latest.id.startswith("local.")]
+    if not national and not local and not any("." not in item.what for item in [*result.pending, *result.broken]):
+        not_received(ctx, "Performance data for the national and local indicators has not yet been received.")
+        return
 
     def draw() -> None:
         begin_landscape(ctx)
@@ -266,27 +288,53 @@ def render_summary(ctx: RenderContext, result: PerformanceResult, call: BlockCal
 
 
 def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
-    """`::: chart ID [ID...]`: trend charts, each with its caption, alt text and data table."""
+    """`::: chart ID [ID...]`: trend charts, each with its caption, alt text and data table.
+
+    Without ids, the default charts whose data the plan has, and a sentence naming those it has
+    not. A chart the tool places itself never fails; one the author names must exist.
+    """
     ids = call.argument.split() or list(DEFAULT_CHARTS)
-    if call.by_tool:  # the tool's own choice: only the charts this plan has data (or a placeholder) for
-        ids = [i for i in ids if i in result.series or result.pending_for(i) is not None]
+    absent = []
     for series_id in ids:
-        item = result.pending_for(series_id)
+        item = _unavailable(result, series_id)
         if item is not None:
             pending_paragraph(ctx, item, f"The chart of {series_id.replace('.', ' ').replace('_', ' ')} is")
             continue
         if series_id not in result.series:
-            known = ", ".join(result.series) or "none (no performance data)"
-            raise SectionError(f"{call.where}: '::: chart {series_id}': unknown chart; expected one of: {known}")
+            if call.by_tool or not call.argument:
+                absent.append(DATASET_LABELS[DATASET_OF_PREFIX[series_id.split(".")[0]]].lower())
+                continue
+            raise SectionError(f"{call.where}: '::: chart {series_id}': {_why_no_chart(result, series_id)}")
         series = result.series[series_id]
         cached_block(ctx, "chart", series, functools.partial(chart_block, ctx, series))
+    if absent:
+        not_received(ctx, f"There is no trend chart for {_and(absent)}: the data has not yet been received.")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _why_no_chart(result: PerformanceResult, series_id: str) -> str:
+    """Why there is no chart `series_id`: its dataset is not in the plan, or there is no such chart."""
+    dataset = DATASET_OF_PREFIX.get(series_id.split(".")[0])
+    if dataset and not any(s.split(".")[0] == series_id.split(".")[0] for s in result.series):
+        return (
+            f"this plan has no {DATASET_LABELS[dataset].lower()} data; add it in plan.yaml under "
+            f"performance: datasets: {dataset}, or leave this chart out"
+        )
+    known = ", ".join(result.series) or "none (no performance data)"
+    return f"unknown chart; expected one of: {known}"
 
 
 def render_kpis(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
     """`::: kpi-table`: the ten KPIs on a landscape page, or the 'Data due' placeholder."""
-    item = result.pending_for("kpi.")
+    item = _unavailable(result, "kpi.")
     if item is not None and not any(ident.startswith("kpi.") for ident in result.figures):
         pending_paragraph(ctx, item, "The KPI table is")
+        return
+    if not any(ident.startswith("kpi.") and ".latest." in ident for ident in result.figures):
+        not_received(ctx, "Data for the ten YJB key performance indicators (KPIs) has not yet been received.")
         return
 
     def draw() -> None:
