@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
-from plan_builder.errors import OutputError, Problems
+from plan_builder.errors import OutputError, Problems, SectionError
 from plan_builder.figures.figure import Figure
 from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.metrics import PerformanceResult
 from plan_builder.figures.narrative import make_environment, render_text
-from plan_builder.figures.pending import check_outstanding
+from plan_builder.figures.pending import MARK_END, MARK_START, check_outstanding
 from plan_builder.figures.performance import (
     PerformanceData,
     compute_performance,
@@ -33,8 +33,9 @@ from plan_builder.figures.performance import (
 from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
 from plan_builder.inputs.config import Plan, Status, load_plan
 from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
+from plan_builder.inputs.prompts import Prompt, find_prompts, find_yaml_prompts, mark_prompts
 from plan_builder.inputs.sections import Section
-from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.inputs.structure import Structure, is_structure_file, load_structure
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.manifest import (
@@ -123,7 +124,7 @@ def load(plan_dir: Path, problems: Problems) -> Inputs:
     """
     plan = load_plan(plan_dir)
     structure = load_structure(
-        plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
+        plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",)), root=plan.root
     )
     sections = load_sections(plan, structure, problems)
     structured = load_structured(plan, problems)
@@ -144,6 +145,7 @@ def compute(inputs: Inputs, problems: Problems) -> Computed:
         check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
     warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
+    warnings += report_prompts(inputs, problems)
     mismatches: list[tuple[Figure, float]] = []
     env = make_environment({**FILTERS, "stated": stated_filter(mismatches)})
     context: dict[str, object] = dict(figure_namespace(performance))
@@ -151,6 +153,7 @@ def compute(inputs: Inputs, problems: Problems) -> Computed:
     for section in inputs.sections:
         with problems.gather():
             text = render_text(env, section.body, context, path=section.path, first_line=section.body_line)
+            text = mark_prompts(text, MARK_START, MARK_END)
             warnings += [f"{where_stated(section, v)}: {stated_mismatch(figure, v)}" for figure, v in mismatches]
             rendered.append(RenderedSection(section, text))
         mismatches.clear()
@@ -160,6 +163,18 @@ def compute(inputs: Inputs, problems: Problems) -> Computed:
 
         warnings += undefined_abbreviations(glossary, [(r.section.path, r.section.body_line, r.text) for r in rendered])
     return Computed(performance, rendered, env, warnings)
+
+
+def report_prompts(inputs: Inputs, problems: Problems) -> list[str]:
+    """Prompts not yet replaced, in plan.yaml and the sections: warnings in a draft, errors in a final plan."""
+    prompts: list[Prompt] = find_yaml_prompts(inputs.plan.source)
+    for section in inputs.sections:
+        prompts += find_prompts(section.body, section.path, section.body_line)
+    if inputs.plan.manifest.status is not Status.FINAL:
+        return [prompt.message() for prompt in prompts]
+    if prompts:
+        problems.add(SectionError(*(prompt.message(final=True) for prompt in prompts)))
+    return []
 
 
 def render(
@@ -221,7 +236,7 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         sections={_relative(plan, r.section.path): r.text for r in computed.rendered},
         figures={ident: figure.summary() for ident, figure in computed.performance.figures.items()},
         warnings=computed.warnings,
-        extra_inputs=[],
+        extra_inputs=[key] if (key := manifest.structure) and is_structure_file(key) else [],
         built_at=dt.datetime.now().astimezone(),
     )
 
