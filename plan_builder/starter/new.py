@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -195,21 +196,36 @@ def starter_files(spec: NewPlan) -> dict[str, str]:
 def write_new_plan(folder: Path, spec: NewPlan) -> list[Path]:
     """Write a new plan into `folder`, which must not exist yet or be empty; return the files written."""
     files = starter_files(spec)
+    check_folder_is_new(folder)
+    return write_folder(folder, files)
+
+
+def check_folder_is_new(folder: Path) -> None:
+    """A new plan goes into a new or empty folder: nothing a service already has is overwritten."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ConfigError(
             f"{folder}: already exists and is not empty; `plan-builder new` starts a plan in a new folder "
             "(to bring last year's Word plan into an existing plan, use `plan-builder import`)"
         )
+
+
+def write_folder(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write `files` (relative path -> text or bytes) as the new folder `folder` (absent or empty).
+
+    They are written beside the target and renamed into place: an interrupted run leaves no half-made plan.
+    """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed into place: an interrupted run leaves no half-made plan.
     scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        for name, text in files.items():
+        for name, content in files.items():
             path = scratch / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
         if folder.exists():
-            folder.rmdir()  # empty (checked above)
+            folder.rmdir()  # empty (checked by the caller)
         scratch.rename(folder)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
