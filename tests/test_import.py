@@ -183,9 +183,9 @@ def test_import_into_an_existing_plan_replaces_only_untouched_starter_sections(r
     (tmp_path / "plan/sections/02-local-context.md").write_text(own)
     manifest_before = (tmp_path / "plan/plan.yaml").read_text()
 
-    run = run_cli(["import", "eastvale.docx", "plan"], cwd=tmp_path)
+    run = run_cli(["import", "eastvale.docx", "plan", "--period", "2026-27"], cwd=tmp_path)
 
-    assert (run.code, run.err) == (0, "")
+    assert (run.code, run.err) == (0, "warning: --period: for a new folder only; plan/plan.yaml is kept as it is\n")
     folder = tmp_path / "plan"
     assert (folder / "plan.yaml").read_text() == manifest_before  # plan.yaml is the service's: never rewritten
     assert (folder / "sections/02-local-context.md").read_text() == own

@@ -64,6 +64,16 @@ def test_a_plan_builds_against_a_service_supplied_section_list(make_plan, run_cl
     assert "yjb-2027-28.yaml" in record["inputs"]  # a change to the list shows in `plan-builder diff`
 
 
+def test_watch_rebuilds_when_the_services_list_changes(make_plan):
+    from plan_builder.commands.watch import changes, snapshot
+
+    root = own_list_plan(make_plan)
+    before = snapshot(root)
+    (root / "yjb-2027-28.yaml").write_text(OWN_LIST.replace("Child First practice", "Child First in practice"))
+
+    assert root / "yjb-2027-28.yaml" in changes(before, snapshot(root))
+
+
 def test_the_services_list_is_checked_like_a_packaged_one(make_plan, run_cli):
     root = own_list_plan(make_plan)
     (root / "sections/04-trauma.md").unlink()

@@ -67,6 +67,10 @@ def _import(args: argparse.Namespace) -> int:
     word = read_word_plan(source)
     folder = Path(args.folder) if args.folder else (Path() if Path("plan.yaml").is_file() else Path(source.stem))
     if (folder / "plan.yaml").is_file():
+        given = [f"--{name}" for name in ("service", "period", "nation", "councils") if getattr(args, name)]
+        if given:
+            kept = folder / "plan.yaml"
+            print(f"warning: {', '.join(given)}: for a new folder only; {kept} is kept as it is", file=sys.stderr)
         imported = _into_plan(word, folder, source)
     else:
         result = _into_new_folder(args, word, folder, source)

@@ -44,6 +44,8 @@ def ask_missing(args: argparse.Namespace, ask: Callable[[str], str] | None) -> l
         if getattr(args, option) is not None:
             continue
         answer = ask(f"{question}: ").strip() if ask else ""
+        if option == "nation":
+            answer = answer.capitalize()  # typed 'wales' means Wales
         if answer or default is not None:
             setattr(args, option, answer or default)
         else:
