@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
 
 from plan_builder.errors import WordImportError
 from plan_builder.importing.inline import Segment, escape_line_start, to_markdown
@@ -108,6 +107,9 @@ class _Reader:
         self.formats = self._numbering_formats()
         self.notes: dict[tuple[str, str], int] = {}
         self.note_sources = {kind: self._note_part(kind) for kind in ("footnote", "endnote")}
+        styles = document.styles.element
+        self.styles: dict[str, Any] = {s.styleId: s for s in styles.findall(qn("w:style")) if s.styleId}
+        self.default_paragraph_style = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
         self.titles: list[str] = []
         """The text of each Title paragraph (a document without a title property names itself there)."""
 
@@ -187,21 +189,33 @@ class _Reader:
             elif name == "customXml":
                 yield from self.body(child)
 
+    def _style(self, element: Any, tag: str) -> Any:
+        """The style element a paragraph (`w:pStyle`) or run (`w:rStyle`) names, or the default paragraph style.
+
+        Looked up in a table made once: python-docx finds a default style by scanning them all, every time.
+        """
+        holder = element.find(qn("w:pPr" if tag == "w:pStyle" else "w:rPr"))
+        named = holder.find(qn(tag)) if holder is not None else None
+        if named is not None:
+            return self.styles.get(named.get(qn("w:val")))
+        return self.default_paragraph_style if tag == "w:pStyle" else None
+
     def style_name(self, p: Any) -> str:
         """The paragraph's style name ('' when it has none)."""
-        style = DocxParagraph(p, self.part).style
-        return style.name if style is not None and style.name else ""
+        style = self._style(p, "w:pStyle")
+        return style.name_val or "" if style is not None else ""
 
     def _style_chain(self, p: Any) -> Iterator[Any]:
         """The paragraph's own properties, then its style's and each base style's."""
         if p.pPr is not None:
             yield p.pPr
-        style = DocxParagraph(p, self.part).style
-        while style is not None:
-            ppr = style.element.pPr
-            if ppr is not None:
-                yield ppr
-            style = style.base_style
+        style = self._style(p, "w:pStyle")
+        seen = set()
+        while style is not None and id(style) not in seen:
+            seen.add(id(style))
+            if style.pPr is not None:
+                yield style.pPr
+            style = self.styles.get(style.basedOn_val) if style.basedOn_val else None
 
     def heading_level(self, p: Any, style: str) -> int | None:
         """1-9 for a heading (by style name, or an outline level set on it or its style), else None."""
@@ -293,10 +307,11 @@ class _Reader:
         return segments, pictures, boxes
 
     def _run(self, r: Any, link: str | None, segments: list[Segment], pictures: list[Block], boxes: list[Any]) -> None:
-        run = Run(r, DocxParagraph(r.getparent(), self.part))
-        style = run.style.name if run.style is not None else ""
-        bold = bool(run.bold) or style in ("Strong", "Bold")
-        italic = bool(run.italic) or style in ("Emphasis", "Italic")
+        style_element = self._style(r, "w:rStyle")
+        style = (style_element.name_val or "") if style_element is not None else ""
+        r_pr = r.find(qn("w:rPr"))
+        bold = (r_pr is not None and _on(r_pr.find(qn("w:b")))) or style in ("Strong", "Bold")
+        italic = (r_pr is not None and _on(r_pr.find(qn("w:i")))) or style in ("Emphasis", "Italic")
         for child in r:
             name = _local(child)
             text = ""
