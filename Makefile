@@ -35,8 +35,10 @@ lint: setup
 	$(BIN)/ruff check plan_builder tests
 	$(BIN)/mypy
 
+# The example plan's templates and the packaged defaults (used by plans without templates/) are the same files.
 templates: setup
 	$(BIN)/plan-builder make-templates templates
+	cp templates/plan-template.docx templates/cover.docx templates/signoff.docx plan_builder/inputs/defaults/templates/
 
 clean:
 	rm -rf output/*.docx output/*.pdf output/*.json

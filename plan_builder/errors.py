@@ -52,6 +52,10 @@ class OutputError(PlanBuilderError):
     """The output document cannot be written."""
 
 
+class WordImportError(PlanBuilderError):
+    """A Word document given to `plan-builder import` cannot be read, or the plan folder cannot take it."""
+
+
 class Problems:
     """Problems gathered across files and stages, so that one run reports every one of them.
 

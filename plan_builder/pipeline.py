@@ -22,7 +22,7 @@ from plan_builder.errors import ConfigError, OutputError, Problems, SectionError
 from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.merge import merge_section
 from plan_builder.figures.narrative import make_environment
-from plan_builder.figures.pending import PendingItem, PendingValue, check_outstanding
+from plan_builder.figures.pending import MARK_END, MARK_START, PendingItem, PendingValue, check_outstanding
 from plan_builder.figures.performance import (
     PerformanceData,
     compute_performance,
@@ -33,8 +33,9 @@ from plan_builder.figures.result import PerformanceResult
 from plan_builder.figures.stated import stated_filter
 from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, load_plan
 from plan_builder.inputs.outline import document_sections, manifest_where, validate_outline
+from plan_builder.inputs.prompts import Prompt, find_prompts, find_yaml_prompts, mark_prompts
 from plan_builder.inputs.sections import Section
-from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.inputs.structure import Structure, is_structure_file, load_structure
 from plan_builder.inputs.tables import check_tables
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
 from plan_builder.outputs.fragments import FragmentCache
@@ -136,7 +137,7 @@ def load_document(plan: Plan, problems: Problems, document: str, data: Performan
     """The inputs of one document of the plan folder: its sections and structured parts, and the shared data."""
     plan = plan.for_document(document)
     structure = load_structure(
-        plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",))
+        plan.manifest.structure, plan.manifest.period, where=manifest_where(plan, ("structure",)), root=plan.root
     )
     sections = document_sections(plan, structure, problems)
     structured = load_structured(plan, problems)
@@ -165,6 +166,7 @@ def compute(inputs: Inputs, problems: Problems, performance: PerformanceResult |
         check_outstanding(plan, performance.pending)
     warnings = list(performance.warnings)
     warnings += [f"{item.where}: outstanding data: {item.what} ({item.placeholder})" for item in performance.pending]
+    warnings += report_prompts(inputs, problems)
     found: list[tuple[int, str]] = []
     env = make_environment({**FILTERS, "stated": stated_filter(found)})
     context = {**figure_namespace(performance), **broken_parts(plan, inputs.structured.broken)}
@@ -172,6 +174,7 @@ def compute(inputs: Inputs, problems: Problems, performance: PerformanceResult |
     for section in inputs.sections:
         with problems.gather():
             text, notes = merge_section(env, section, context, performance.figures, found)
+            text = mark_prompts(text, MARK_START, MARK_END)
             warnings += notes
             rendered.append(RenderedSection(section, text))
             tables = check_tables(text, section.path, section.body_line)
@@ -197,6 +200,18 @@ def broken_parts(plan: Plan, broken: set[str]) -> dict[str, PendingValue]:
         shown = f"Not available: {file} has errors" if file else "Not available: plan.yaml names it wrongly"
         stand_ins[name] = PendingValue(PendingItem(name, "", "", "", shown=shown))
     return stand_ins
+
+
+def report_prompts(inputs: Inputs, problems: Problems) -> list[str]:
+    """Prompts not yet replaced, in plan.yaml and the sections: warnings in a draft, errors in a final plan."""
+    prompts: list[Prompt] = find_yaml_prompts(inputs.plan.source)
+    for section in inputs.sections:
+        prompts += find_prompts(section.body, section.path, section.body_line)
+    if inputs.plan.manifest.status is not Status.FINAL:
+        return [prompt.message() for prompt in prompts]
+    if prompts:
+        problems.add(SectionError(*(prompt.message(final=True) for prompt in prompts)))
+    return []
 
 
 def render(
@@ -319,7 +334,7 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
             ident: figure.summary() for ident, figure in computed.performance.figures.items() if not figure.alias_of
         },
         warnings=computed.warnings,
-        extra_inputs=[],
+        extra_inputs=[key] if (key := manifest.structure) and is_structure_file(key) else [],
         built_at=dt.datetime.now().astimezone(),
     )
 

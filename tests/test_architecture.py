@@ -72,6 +72,7 @@ def uses_python_docx(module: str) -> bool:
             "inputs/ and figures/ never import a renderer or python-docx",
             ("plan_builder.inputs", "plan_builder.figures"),
         ),
+        ("starter/ (plan-builder new) never imports a renderer or python-docx", ("plan_builder.starter",)),
         ("checks/ never imports a renderer", ("plan_builder.checks",)),
     ],
 )
@@ -88,6 +89,15 @@ def test_stages_do_not_import_renderers(rule: str, modules: tuple[str, ...]) -> 
             f"{module} -> python-docx" for module in MODULES if module.startswith(modules) and uses_python_docx(module)
         ]
     assert broken == [], rule
+
+
+def test_only_the_importers_reader_knows_word() -> None:
+    importer = [m for m in MODULES if m.startswith("plan_builder.importing.")]
+    assert len(importer) >= 7
+    assert sorted(m for m in importer if uses_python_docx(m)) == [
+        "plan_builder.importing.reader",
+        "plan_builder.importing.tables",
+    ]
 
 
 def test_part_models_never_import_renderers() -> None:

@@ -71,13 +71,17 @@ def test_no_command_is_a_usage_error(capsys):
     assert "the following arguments are required: COMMAND" in capsys.readouterr().err
 
 
-def test_structures_lists_both_years_and_their_heading_ids(run_cli):
+def test_structures_lists_every_year_the_periods_it_serves_and_its_heading_ids(run_cli):
     run = run_cli(["structures"])
 
     lines = run.out.splitlines()
     assert run.code == 0
-    assert lines[0] == "2022-23: YJB youth justice plan template 2022-23"
-    assert "2023-24: YJB youth justice plan structure, 2023-24 onward" in lines
+    assert lines[0] == "2022-23: YJB youth justice plan template 2022-23 (default for 2022-23)"
+    assert "2023-24: YJB youth justice plan structure 2023-24 (default for 2023-24)" in lines
+    assert (
+        "2024-25: YJB youth justice plan structure, 2024-25 onward (default for 2024-25 and every later period)"
+        in lines
+    )
     assert f"  {'child-first':28} Child First" in lines
     assert f"  {'board-development':28} Board development" in lines
     assert f"  {'':28}   - Remands" in lines

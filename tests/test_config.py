@@ -22,7 +22,7 @@ def test_the_tiny_plan_loads_with_its_defaults(make_plan):
     assert manifest.status is Status.DRAFT
     assert manifest.structure is None
     assert manifest.language == "en-GB"
-    assert manifest.template == "templates/plan-template.docx"
+    assert manifest.template is None  # templates/plan-template.docx if the plan has one, else the built-in one
     assert [entry.file for entry in manifest.sections][:2] == [
         "sections/01-introduction.md",
         "sections/02-local-context.md",
@@ -105,8 +105,8 @@ def test_load_plan_raises_config_error_naming_the_manifest_under_the_plan_folder
 
 def test_unknown_structure_names_its_line(build_fails):
     build_fails(
-        {"plan.yaml": plan_yaml(PLAN_YAML + "structure: 2024-25\n")},
-        "plan.yaml:15: structure: unknown YJB section list '2024-25'; available: 2022-23, 2023-24",
+        {"plan.yaml": plan_yaml(PLAN_YAML + "structure: 2019-20\n")},
+        "plan.yaml:15: structure: unknown YJB section list '2019-20'; available: 2022-23, 2023-24, 2024-25",
     )
 
 
@@ -122,5 +122,7 @@ def test_known_structure_can_be_chosen_explicitly(make_plan):
 def test_default_structure_is_the_newest_not_after_the_period():
     from plan_builder.inputs.structure import load_structure
 
-    assert load_structure(None, "2025-26").from_period == "2023-24"
+    assert load_structure(None, "2025-26").from_period == "2024-25"
+    assert load_structure(None, "2024-25").from_period == "2024-25"
+    assert load_structure(None, "2023-24").from_period == "2023-24"
     assert load_structure(None, "2022-23").from_period == "2022-23"

@@ -38,7 +38,9 @@ def test_template_missing_a_style(build_fails):
 def test_template_not_found(build_fails):
     build_fails(
         {"plan.yaml": plan_yaml(PLAN_YAML + "template: templates/council.docx\n")},
-        "templates/council.docx: Word template not found",
+        "plan.yaml:15: template: templates/council.docx: Word template not found; remove `template:` from plan.yaml "
+        "to use plan-builder's own plan-template.docx, or run `plan-builder make-templates templates` to write "
+        "editable copies to start from",
     )
 
 

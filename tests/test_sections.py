@@ -16,7 +16,9 @@ from plan_builder.inputs.sections import load_section, split_front_matter
 from plan_builder.inputs.structure import check_order, load_structure
 
 CHILD_FIRST = "sections/03-child-first.md"
-STRUCTURE_2023 = "YJB youth justice plan structure, 2023-24 onward"
+STRUCTURE_2023 = "YJB youth justice plan structure 2023-24"
+# The list a 2025-26 plan follows when plan.yaml names none.
+STRUCTURE_CURRENT = "YJB youth justice plan structure, 2024-25 onward"
 SECTION_NAMES = [name for name, _ in SECTION_FILES]
 
 
@@ -103,7 +105,7 @@ def test_a_section_with_only_a_title_is_the_services_own(make_plan, run_cli):
 def test_unknown_yjb_heading_id_lists_the_known_ones(build_fails):
     build_fails(
         {CHILD_FIRST: section_text("child-frist")},
-        f"{CHILD_FIRST}:2: front matter: heading: unknown YJB heading 'child-frist' for '{STRUCTURE_2023}'; "
+        f"{CHILD_FIRST}:2: front matter: heading: unknown YJB heading 'child-frist' for '{STRUCTURE_CURRENT}'; "
         "expected one of: foreword, introduction, local-context, child-first, voice-of-the-child, governance, "
         "board-development, progress-on-previous-plan, resources-and-services, performance, priorities, "
         "standards, workforce-development, evidence-based-practice, service-development, "
@@ -143,7 +145,7 @@ def test_sections_out_of_yjb_order_point_at_the_manifest_line(build_fails):
     order[2], order[3] = order[3], order[2]  # voice of the child before Child First
     build_fails(
         {"plan.yaml": plan_yaml(sections=order)},
-        f"plan.yaml:19: sections[3]: {CHILD_FIRST} ('Child First') is out of YJB order for '{STRUCTURE_2023}'",
+        f"plan.yaml:19: sections[3]: {CHILD_FIRST} ('Child First') is out of YJB order for '{STRUCTURE_CURRENT}'",
     )
 
 
@@ -155,7 +157,7 @@ def test_sections_out_of_yjb_order_are_an_error_naming_the_section(make_plan, ru
     run = run_cli(["build"], cwd=root)
 
     assert run.code == 1
-    assert f"{CHILD_FIRST} ('Child First') is out of YJB order for '{STRUCTURE_2023}'" in run.err
+    assert f"{CHILD_FIRST} ('Child First') is out of YJB order for '{STRUCTURE_CURRENT}'" in run.err
     assert run.err.count("error: ") == 1
     assert not (root / "output").exists()
 

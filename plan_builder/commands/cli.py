@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "plan_builder.commands.build",
     "plan_builder.commands.check",
     "plan_builder.commands.history",
+    "plan_builder.commands.new",
+    "plan_builder.commands.import_plan",
     "plan_builder.commands.setup",
 )
 """Modules that each register one or more sub-commands, in the order `--help` lists them."""

@@ -16,7 +16,17 @@ def register(commands: Subcommands) -> None:
     )
     templates.set_defaults(handler=_make_templates)
 
-    structures = commands.add_parser("structures", help="list the YJB section lists and their heading ids")
+    structures = commands.add_parser(
+        "structures",
+        help="list the YJB section lists and their heading ids",
+        description="Without --show: every packaged list, its heading ids and the periods it is used for.",
+    )
+    structures.add_argument(
+        "--show",
+        metavar="ID",
+        help="print the list ID (e.g. 2024-25) as YAML, to copy into the plan folder and edit "
+        "(then name the file in plan.yaml: structure: my-list.yaml)",
+    )
     structures.set_defaults(handler=_structures)
 
 
@@ -29,11 +39,21 @@ def _make_templates(args: argparse.Namespace) -> int:
 
 
 def _structures(args: argparse.Namespace) -> int:
-    from plan_builder.inputs.structure import available_structures, load_structure
+    from plan_builder.inputs.structure import available_structures, load_structure, packaged_structure_text
 
-    for key in available_structures():
+    if args.show:
+        print(packaged_structure_text(args.show), end="")
+        return 0
+    keys = available_structures()
+    for index, key in enumerate(keys):
         structure = load_structure(key, key)
-        print(f"{key}: {structure.name}")
+        if index + 1 == len(keys):
+            used = f"{key} and every later period"
+        else:
+            start = int(keys[index + 1][:4]) - 1
+            last = f"{start}-{(start + 1) % 100:02d}"
+            used = key if last == key else f"{key} to {last}"
+        print(f"{key}: {structure.name} (default for {used})")
         for heading in structure.required:
             print(f"  {heading.id:28} {heading.title}")
             for sub in heading.subheadings:

@@ -23,8 +23,11 @@ Snapshot = dict[Path, tuple[int, int]]
 
 
 def snapshot(plan_dir: Path) -> Snapshot:
-    """Modification time and size of every input file."""
-    files = [plan_dir / "plan.yaml"]
+    """Modification time and size of every input file.
+
+    YAML files beside plan.yaml count too: a service's own YJB section list (`structure: my-list.yaml`) lives there.
+    """
+    files = [plan_dir / "plan.yaml", *sorted(p for p in plan_dir.glob("*.y*ml") if p.name != "plan.yaml")]
     for folder in WATCHED_FOLDERS:
         base = plan_dir / folder
         if base.is_dir():

@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan_builder.documents.plan import cover_fields, footer_text, keywords, plan_subject, plan_title
 from plan_builder.errors import Problems
 from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.templates import TemplateFile, template_file
 from plan_builder.outputs.cache import ImageCache
 from plan_builder.outputs.digest import data_digest, file_digest
 from plan_builder.outputs.fragments import FragmentCache, render_with_cache
@@ -69,6 +69,7 @@ class _Assembly:
     automatic: dict[str, list[str]]
     """Heading id -> blocks plan-builder places there (those the author placed nowhere)."""
     digests: dict[str, str]
+    template: TemplateFile
     template_digest: str
     placed: set[str] = field(default_factory=set)
     """Blocks the tool has placed so far, so none appears twice."""
@@ -76,8 +77,7 @@ class _Assembly:
 
     def new_context(self) -> RenderContext:
         """A fresh document from the plan's template, with every block bound to this plan's data."""
-        manifest = self.plan.manifest
-        document = doc_ops.open_template(self.plan.path(manifest.template), Path(manifest.template))
+        document = doc_ops.open_template(self.template.path, self.template.display)
         return RenderContext(
             document=document,
             plan_root=self.plan.root,
@@ -120,6 +120,7 @@ def render_document(
     """
     manifest = plan.manifest
     authored = set().union(*(used_blocks(r.text) for r in sections))
+    template = template_file(plan, "template")
     automatic = {
         heading: [name for name in names if name not in authored] for heading, names in placed_by_tool(models).items()
     }
@@ -131,7 +132,8 @@ def render_document(
         fragments=fragments,
         automatic=automatic,
         digests=block_digests(models, (manifest.as_of, manifest.service.nation, manifest.status)),
-        template_digest=file_digest(plan.path(manifest.template)),
+        template=template,
+        template_digest=file_digest(template.path),
     )
     ctx = assembly.new_context()
     _cover(assembly, ctx)
@@ -151,17 +153,15 @@ def render_document(
 
 def _cover(assembly: _Assembly, ctx: RenderContext) -> None:
     """The cover page from the cover template, through the fragment cache."""
-    plan, manifest = assembly.plan, assembly.plan.manifest
-    template = plan.path(manifest.cover_template)
+    plan = assembly.plan
+    cover = template_file(plan, "cover_template")
     fields = cover_fields(plan)
     render_with_cache(
         assembly.fragments,
         ctx,
-        ["cover", assembly.template_digest, file_digest(template), fields],
+        ["cover", assembly.template_digest, file_digest(cover.path), fields],
         set(),
-        lambda: doc_ops.render_docx_template(
-            template, Path(manifest.cover_template), fields, assembly.env, ctx.document
-        ),
+        lambda: doc_ops.render_docx_template(cover.path, cover.display, fields, assembly.env, ctx.document),
     )
 
 

@@ -190,9 +190,13 @@ class Manifest(StrictModel):
     as_of: dt.date
     """The date the plan speaks from; every date in the document derives from it, not the clock."""
     language: str = "en-GB"
-    template: PlanFile = "templates/plan-template.docx"
-    cover_template: PlanFile = "templates/cover.docx"
-    signoff_template: PlanFile = "templates/signoff.docx"
+    template: PlanFile | None = None
+    """The Word template (styles and page setup). Default: templates/plan-template.docx if the plan has
+    one, else plan-builder's own (see `inputs/templates.py`)."""
+    cover_template: PlanFile | None = None
+    """The cover (a docxtpl template). Default: templates/cover.docx, else plan-builder's own."""
+    signoff_template: PlanFile | None = None
+    """The sign-off page (a docxtpl template). Default: templates/signoff.docx, else plan-builder's own."""
     signatories: list[Signatory] = Field(default_factory=list)
     """Who signs the plan. Empty means the board chair alone."""
     approval: str | None = None

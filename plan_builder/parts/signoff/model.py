@@ -13,6 +13,7 @@ from typing import Any
 
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan, Signatory, Status
+from plan_builder.inputs.templates import template_file
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,5 @@ def signoff_of(plan: Plan, common: Mapping[str, Any]) -> SignOff:
             "It is not yet signed and must not be published."
         )
     fields = {"signatories": rows, "signoff_statement": statement, "approval_note": manifest.approval or "", **common}
-    return SignOff(plan.path(manifest.signoff_template), Path(manifest.signoff_template), fields)
+    template = template_file(plan, "signoff_template")
+    return SignOff(template.path, template.display, fields)

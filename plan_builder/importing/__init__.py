@@ -1,0 +1,1 @@
+"""`plan-builder import`: a Word plan (.docx) brought into a plan folder as Markdown sections."""

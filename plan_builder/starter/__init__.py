@@ -1,0 +1,1 @@
+"""Starting a plan: the files `plan-builder new` writes, from packaged text in `starter/files/`."""
