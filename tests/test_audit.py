@@ -496,7 +496,8 @@ def test_two_empty_paragraphs_and_a_page_break_pass(audit_lines: Audit) -> None:
 def _long_document(sections: int) -> Document:
     document = new_document()
     for number in range(2, sections + 1):
-        document.add_paragraph(f"Section {number}", style="Heading 1")  # each starts a page
+        heading = document.add_paragraph(f"Section {number}", style="Heading 1")
+        heading.paragraph_format.page_break_before = True  # each starts a page, as plan-builder's sections do
         document.add_paragraph("Text.")
     return document
 

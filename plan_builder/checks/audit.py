@@ -25,7 +25,7 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from plan_builder.errors import OutputError
-from plan_builder.palette import RATING_FILLS
+from plan_builder.palette import RATING_FILLS, contrast_ratio
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -140,18 +140,6 @@ def audit_document(path: Path) -> AuditReport:
 def audit(document: Document) -> AuditReport:
     """Audit an open document, for example one not yet saved."""
     return AuditReport(_Audit(document).run())
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2.x contrast ratio, from 1 to 21, of two 'RRGGBB' colours."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def rag_hue(fill: str) -> str | None:
