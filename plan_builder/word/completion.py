@@ -226,6 +226,7 @@ def _complete_lists(
 
 def _complete_headings(document: Document, index: StyleIndex, done: Completion) -> None:
     """A heading style must carry its outline level, or it is no heading to Word, screen readers or the contents."""
+    given = []
     for level, name in enumerate(layout.HEADING_STYLES):
         style_id = index.id_for(name)
         if any(s.find(f"{W_PPR}/{qn('w:outlineLvl')}") is not None for s in _chain(document, style_id)):
@@ -234,7 +235,9 @@ def _complete_headings(document: Document, index: StyleIndex, done: Completion) 
             continue  # Word's own 'heading N' styles are headings by name
         p_pr = _paragraph_properties(style_element(document, style_id))
         insert_in_order(p_pr, p_pr.makeelement(qn("w:outlineLvl"), {W_VAL: str(level)}), P_PR_ORDER)
-        done.notes.append(f"gave '{index.name_of(style_id)}' outline level {level + 1} so that it counts as a heading")
+        given.append(f"'{index.name_of(style_id)}' (level {level + 1})")
+    if given:
+        done.notes.append(f"gave {', '.join(given)} outline levels so that they count as headings")
 
 
 def _paragraph_properties(style: Any) -> Any:

@@ -11,6 +11,8 @@ A4_WIDTH = Cm(21.0)
 A4_HEIGHT = Cm(29.7)
 SIDE_MARGIN = Cm(2.2)
 TOP_MARGIN = Cm(2.4)
+RUNNING_DISTANCE = Cm(1.2)
+"""From the page's edge to the header and to the footer."""
 TEXT_WIDTH = Emu(A4_WIDTH - 2 * SIDE_MARGIN)
 LANDSCAPE_TEXT_WIDTH = Emu(A4_HEIGHT - 2 * SIDE_MARGIN)
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
 
 from plan_builder.word.styles import style_element, style_id
 
@@ -23,6 +27,20 @@ if TYPE_CHECKING:
 W_NUM, W_NUM_ID, W_ABSTRACT, W_ABSTRACT_ID, W_VAL = (
     qn(f"w:{tag}") for tag in ("num", "numId", "abstractNum", "abstractNumId", "val")
 )
+
+
+def numbering_element(document: Document) -> Any:
+    """The document's w:numbering element, with a numbering part made for it if it has none.
+
+    A document without any list (LibreOffice's blank one) has no numbering part, and python-docx
+    cannot make one.
+    """
+    part = document.part
+    if not any(rel.reltype == RT.NUMBERING for rel in part.rels.values()):
+        element = parse_xml(f"<w:numbering {nsdecls('w')}/>")
+        numbering = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, element, part.package)
+        part.relate_to(numbering, RT.NUMBERING)
+    return part.numbering_part.element
 
 
 def style_num_id(document: Document, style_id_value: str) -> str | None:
@@ -51,7 +69,7 @@ def restart_numbering(document: Document, style_name: str) -> int:
     num_id = style_num_id(document, style_id(document.part, style_name))
     if num_id is None:
         raise KeyError(style_name)
-    numbering = document.part.numbering_part.element
+    numbering = numbering_element(document)
     base_num = numbering.num_having_numId(int(num_id))
     abstract_id = base_num.abstractNumId.val
     num = OxmlElement("w:num")
@@ -83,12 +101,12 @@ def copy_numbering(source: Document, num_id: str, target: Document) -> str:
     numbering.xml lists every definition before any instance, so each copy goes after the
     last of its kind.
     """
-    numbering = source.part.numbering_part.element
+    numbering = numbering_element(source)
     num = numbering.num_having_numId(int(num_id))
     abstract = next(
         a for a in numbering.iterchildren(W_ABSTRACT) if a.get(qn("w:abstractNumId")) == str(num.abstractNumId.val)
     )
-    into = target.part.numbering_part.element
+    into = numbering_element(target)
     new_abstract = copy.deepcopy(abstract)
     new_abstract.set(qn("w:abstractNumId"), str(_next_id(into, W_ABSTRACT, qn("w:abstractNumId"))))
     for unique in new_abstract.findall(qn("w:nsid")) + new_abstract.findall(qn("w:tmpl")):

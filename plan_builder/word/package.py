@@ -8,8 +8,13 @@ opens cleanly whichever template it started from.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 
 if TYPE_CHECKING:
@@ -72,6 +77,9 @@ def make_word_ready(document: Document) -> None:
     The zoom gets the percentage the schema requires, and the Word 2010 `stylesWithEffects`
     part is dropped: Word reads `styles.xml` alone (and writes no such part since 2013), but
     treats a copy that no longer matches the styles (as after adding any style) as damage.
+    A document without a theme (LibreOffice writes none) gets Office's default one, which the
+    schema requires of a Word document. Pictures get ids of their own across the body and every
+    header and footer (a template's logo is copied into one header per page width).
     """
     settings = document.settings.element
     zoom = settings.find(qn("w:zoom"))
@@ -81,3 +89,37 @@ def make_word_ready(document: Document) -> None:
     for rel_id, rel in list(part.rels.items()):
         if rel.reltype == STYLES_WITH_EFFECTS:
             part.drop_rel(rel_id)
+    if not any(rel.reltype == RT.THEME for rel in part.rels.values()):
+        theme = Part(PackURI("/word/theme/theme1.xml"), CT.OFC_THEME, _default_theme(), part.package)
+        part.relate_to(theme, RT.THEME)
+    _unique_picture_ids(document)
+
+
+def _unique_picture_ids(document: Document) -> None:
+    """Give every drawing (wp:docPr) an id no other drawing in the document has; Word repairs duplicates."""
+    elements = [document.element]
+    elements += [
+        rel.target_part.element
+        for rel in document.part.rels.values()
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external
+    ]
+    drawings = [node for element in elements for node in element.iter(DOC_PR)]
+    used: set[str] = set()
+    next_id = max((int(d.get("id")) for d in drawings if (d.get("id") or "").isdigit()), default=0) + 1
+    for drawing in drawings:
+        if drawing.get("id") in used or not (drawing.get("id") or "").isdigit():
+            drawing.set("id", str(next_id))
+            next_id += 1
+        used.add(drawing.get("id"))
+
+
+DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+@functools.cache
+def _default_theme() -> bytes:
+    """The Office theme of python-docx's default document."""
+    import docx
+
+    main = docx.Document().part
+    return bytes(next(rel.target_part.blob for rel in main.rels.values() if rel.reltype == RT.THEME))

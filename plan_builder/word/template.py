@@ -21,11 +21,13 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from plan_builder import palette
 from plan_builder.errors import TemplateError
 from plan_builder.word import layout
 from plan_builder.word.completion import Completion, complete_styles
+from plan_builder.word.headers import what_it_holds
 from plan_builder.word.styles import StyleIndex, reindex_styles, style_element
 
 if TYPE_CHECKING:
@@ -119,6 +121,7 @@ def open_plan_template(
     reindex_styles(document, mapped)
     template = PlanTemplate(document=document, display=display, completion=completion, mapped=mapped)
     template.running = _keep_running_parts(document)
+    _room_for_running_text(document, template.running)
     template.table_header = table_header_colours(document, index)
     body = document.element.body
     for child in list(body):
@@ -181,6 +184,21 @@ def _keep_running_parts(document: Document) -> dict[tuple[str, str], Any]:
         if rel.reltype in KINDS.values():
             part.drop_rel(rel_id)
     return kept
+
+
+def _room_for_running_text(document: Document, kept: Mapping[tuple[str, str], Any]) -> None:
+    """Where plan-builder adds a header or footer of its own, keep it off the page's edge.
+
+    A template with no header may put it at the very edge (LibreOffice's blank document does).
+    """
+    section = document.sections[-1]
+    if what_it_holds(kept.get(("header", "default"))) == "empty" and int(section.header_distance or 0) < MIN_EDGE:
+        section.header_distance = layout.RUNNING_DISTANCE
+    if what_it_holds(kept.get(("footer", "default"))) == "empty" and int(section.footer_distance or 0) < MIN_EDGE:
+        section.footer_distance = layout.RUNNING_DISTANCE
+
+
+MIN_EDGE = int(Cm(0.5))
 
 
 def table_header_colours(document: Document, index: StyleIndex) -> tuple[str | None, str | None]:

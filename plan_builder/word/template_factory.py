@@ -144,7 +144,7 @@ def build_plan_template(language: str = "en-GB") -> Document:
     section.page_width, section.page_height = layout.A4_WIDTH, layout.A4_HEIGHT
     section.left_margin = section.right_margin = layout.SIDE_MARGIN
     section.top_margin = section.bottom_margin = layout.TOP_MARGIN
-    section.header_distance = section.footer_distance = Cm(1.2)
+    section.header_distance = section.footer_distance = layout.RUNNING_DISTANCE
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle"):
         _set_lang(document.styles[name].element, language)
     _text_styles(document)
