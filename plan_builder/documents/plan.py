@@ -63,6 +63,25 @@ def cover_fields(plan: Plan) -> dict[str, Any]:
     }
 
 
+FIELD_NAMES = (
+    "service_name",
+    "short_name",
+    "period",
+    "local_authorities",
+    "status",
+    "version",
+    "status_line",
+    "date",
+    "board_name",
+    "chair_name",
+    "chair_role",
+    "manager_name",
+    "manager_role",
+    "title",
+)
+"""The fields a template's header or footer can hold (`running_fields`), besides `page` and `pages`."""
+
+
 def running_fields(plan: Plan) -> dict[str, str]:
     """Fields a template's own header or footer can hold (`{{ title }}`...): the cover's, and the running title.
 
