@@ -256,7 +256,7 @@ def test_an_unknown_style_role_lists_the_roles(build_fails) -> None:
 def test_style_roles_cover_every_style_plan_builder_writes_with() -> None:
     from typing import get_args
 
-    from plan_builder.inputs.config import STYLE_ROLES, StyleRole
+    from plan_builder.inputs.look import STYLE_ROLES, StyleRole
     from plan_builder.word.layout import PLAN_STYLES
 
     assert set(get_args(StyleRole)) == set(STYLE_ROLES)

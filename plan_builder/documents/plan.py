@@ -10,7 +10,8 @@ from typing import Any
 
 from plan_builder import palette
 from plan_builder.figures.formatting import long_date
-from plan_builder.inputs.config import STYLE_ROLES, Plan
+from plan_builder.inputs.config import Plan
+from plan_builder.inputs.look import STYLE_ROLES
 from plan_builder.word.template import StyleChoice
 
 

@@ -150,9 +150,9 @@ def check_styles(index: StyleIndex, choices: Mapping[str, StyleChoice], display:
 
 def _hint(index: StyleIndex, wanted: str, kind: str) -> str:
     names = sorted(n for i, n in index.names.items() if index.types[i] == kind)
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
     if close:
-        return f"; did you mean {' or '.join(repr(n) for n in close)}?"
+        return f"; did you mean {close[0]!r}?"
     return f"; its {kind} styles are: {', '.join(names[:40])}" + (", ..." if len(names) > 40 else "")
 
 
