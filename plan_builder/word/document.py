@@ -1,8 +1,9 @@
-"""Assemble the Word document: template, cover, contents, sections, header and footer.
+"""Assemble the Word document: cover and sign-off, contents, landscape pages, properties.
 
-The template supplies styles and page setup only; its body is cleared. The cover
-and sign-off come from docxtpl templates that are rendered and spliced in, with
-their styles, pictures and links re-pointed at the plan document.
+The template (opened by `template`) supplies styles, page setup, header and footer; its
+body is cleared. The cover and sign-off come from docxtpl templates that are rendered and
+spliced in, with their styles, pictures and links re-pointed at the plan document. Running
+headers and footers are written by `headers`.
 """
 
 from __future__ import annotations
