@@ -9,6 +9,8 @@ audit and open in Word without repair. Smaller cases use the tiny plan.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +41,7 @@ from plan_builder.checks.audit import audit_document
 from plan_builder.pipeline import BuildResult, build
 from plan_builder.word.completion import run_property
 from plan_builder.word.placeholders import fill_fields
-from plan_builder.word.styles import StyleIndex, style_index
+from plan_builder.word.styles import StyleIndex, style_element, style_index
 
 COUNCIL = "templates/council.docx"
 TEAL = "00505C"  # plan-builder's own heading and header-row colour
@@ -461,3 +463,26 @@ def test_check_audits_a_plan_built_from_a_council_template(make_plan, run_cli) -
         "error: document paragraph 67 (after heading 'Appendix 3: Common youth justice terms'): [font-size] "
         "3 runs of text in style 'Caption' at 9 pt; body text must be at least 11 pt"
     ]
+
+
+def test_added_heading_like_styles_are_not_headings(make_plan, run_cli) -> None:
+    """The cover's status line looks like the council's Heading 1 but must not join the contents or the outline."""
+    root = make_plan({COUNCIL: saved(restyled_default()), "plan.yaml": plan_yaml(PLAN_YAML + f"template: {COUNCIL}\n")})
+    assert run_cli(["build"], cwd=root).code == 0
+    document = docx.Document(str(root / "output" / TINY_OUTPUT_NAME))
+    index = style_index(document.part)
+    style = style_element(document, index.id_for("Cover Status"))
+    assert style.find(qn("w:basedOn")).get(qn("w:val")) == index.id_for("Heading 1")
+    assert style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val")) == "9"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="needs LibreOffice")
+def test_the_contents_page_of_a_council_template_pdf_lists_only_sections(make_plan, run_cli) -> None:
+    root = make_plan({COUNCIL: saved(restyled_default()), "plan.yaml": plan_yaml(PLAN_YAML + f"template: {COUNCIL}\n")})
+    assert run_cli(["build", "--pdf"], cwd=root).code == 0
+    pdf = root / "output" / TINY_OUTPUT_NAME.replace(".docx", ".pdf")
+    contents = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True)
+    entries = [line for line in contents.stdout.splitlines() if "...." in line]
+    assert entries[0].startswith("1. Introduction")
+    assert not any("Draft version" in line for line in entries)

@@ -105,6 +105,12 @@ def _copy_style(
             tab.set(qn("w:pos"), str(int(text_width) // 635))  # the page number at the template's margin
     if name == layout.TABLE_STYLE:
         _header_fill_from_headings(document, index, element)
+    if name in layout.HEADING_BASED and base is not None:
+        # Looks like a heading, is not one: keep it out of the contents and of screen readers' headings.
+        p_pr = _paragraph_properties(element)
+        for old in p_pr.findall(qn("w:outlineLvl")):
+            p_pr.remove(old)
+        insert_in_order(p_pr, p_pr.makeelement(qn("w:outlineLvl"), {W_VAL: "9"}), P_PR_ORDER)
     return element
 
 
