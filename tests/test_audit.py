@@ -417,6 +417,42 @@ def test_link_text_that_does_not_describe_the_destination(audit_lines: Audit, te
     assert audit_lines(document) == [f"error: paragraph 2 (after heading 'Introduction'): [link-text] {message}"]
 
 
+LINK_LOOK = (
+    "; a link must be marked by more than colour; give the Hyperlink style an underline and a colour of its own "
+    "(Styles pane > Hyperlink > Modify)"
+)
+
+
+@pytest.mark.parametrize(
+    ("underline", "colour", "problem"),
+    [
+        (False, "1D70B8", "not underlined"),
+        (True, None, "the same colour as the text around it"),
+        (None, None, "not underlined, the same colour as the text around it"),
+    ],
+)
+def test_links_that_do_not_stand_out(
+    audit_lines: Audit, underline: bool | None, colour: str | None, problem: str
+) -> None:
+    """A council's empty Hyperlink style: links neither blue nor underlined, which colour-blind readers cannot see."""
+    document = new_document()
+    link = document.styles["Hyperlink"].font
+    link.underline = underline
+    link.color.rgb = RGBColor.from_string(colour) if colour else None
+    add_hyperlink(document.add_paragraph("See "), "https://www.gov.uk/guidance/youth-justice-plans", "the guidance")
+    add_hyperlink(document.add_paragraph("And "), "https://www.gov.uk/standards", "the National Standards")
+    assert audit_lines(document) == [
+        f"error: paragraph 2 (after heading 'Introduction'): [link-look] 2 runs of text in links (style 'Hyperlink'): "
+        f"{problem}{LINK_LOOK}"
+    ]
+
+
+def test_contents_entries_are_links_that_need_no_underline(audit_lines: Audit) -> None:
+    document = new_document()
+    _internal_link(document, "1. Introduction")  # no Hyperlink style: as the contents page writes them
+    assert audit_lines(document) == []
+
+
 def _internal_link(document: Document, text: str) -> None:
     paragraph = document.add_paragraph()
     link = add_internal_link(paragraph, "_Toc000001")
@@ -496,7 +532,8 @@ def test_two_empty_paragraphs_and_a_page_break_pass(audit_lines: Audit) -> None:
 def _long_document(sections: int) -> Document:
     document = new_document()
     for number in range(2, sections + 1):
-        document.add_paragraph(f"Section {number}", style="Heading 1")  # each starts a page
+        heading = document.add_paragraph(f"Section {number}", style="Heading 1")
+        heading.paragraph_format.page_break_before = True  # each starts a page, as plan-builder's sections do
         document.add_paragraph("Text.")
     return document
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import docx
-from conftest import PLAN_YAML, TEMPLATES_DIR, plan_yaml
+from conftest import PLAN_YAML, TEMPLATES_DIR, TINY_OUTPUT_NAME, plan_yaml
 from docx.oxml.ns import qn
 
 
@@ -27,12 +27,18 @@ def cover_with(extra_paragraph: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_template_missing_a_style(build_fails):
-    build_fails(
-        {"templates/plan-template.docx": template_without("Plan Table")},
-        "templates/plan-template.docx: the template lacks these styles: Plan Table; "
-        "add them in Word (Styles pane) or start from templates/plan-template.docx",
+def test_template_missing_a_style_gets_it_with_one_warning(make_plan, run_cli):
+    root = make_plan({"templates/plan-template.docx": template_without("Plan Table")})
+    run = run_cli(["build"], cwd=root)
+    assert run.code == 0
+    assert run.err == (
+        "warning: templates/plan-template.docx: added the styles plan-builder needs that the template lacks, based "
+        "on its own Normal and Heading 1 so they take its fonts and colours: Plan Table. To style them yourself, add "
+        "them to the template or map your own styles under styles: in plan.yaml (plan-builder template check lists "
+        "them)\n"
     )
+    document = docx.Document(str(root / "output" / TINY_OUTPUT_NAME))
+    assert {table.style.name for table in document.tables} == {"Plan Table"}
 
 
 def test_template_not_found(build_fails):

@@ -283,9 +283,13 @@ def test_feature_plan_picture_keeps_its_alt_text_and_caption(feature_build: Buil
 
 
 def test_feature_plan_wide_picture_is_scaled_to_the_text_width(feature_build: BuiltPlan):
-    (shape,) = feature_build.document.inline_shapes
-    assert shape.width <= layout.TEXT_WIDTH
-    assert shape.width >= layout.TEXT_WIDTH * 0.99
+    document = feature_build.document
+    (shape,) = document.inline_shapes
+    section = document.sections[0]  # the template's page, between its margins
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert text_width == pytest.approx(layout.TEXT_WIDTH, abs=1000)  # A4 less 2.2 cm margins, in whole twips
+    assert shape.width <= text_width
+    assert shape.width >= text_width * 0.99
     assert shape.width / shape.height == pytest.approx(10, rel=0.01)
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "plan_builder.commands.new",
     "plan_builder.commands.import_plan",
     "plan_builder.commands.setup",
+    "plan_builder.commands.template",
 )
 """Modules that each register one or more sub-commands, in the order `--help` lists them."""
 

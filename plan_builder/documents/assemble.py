@@ -14,7 +14,19 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plan_builder.documents.plan import cover_fields, footer_text, keywords, plan_subject, plan_title
+from docx.oxml.ns import qn
+from docx.shared import Emu
+
+from plan_builder.documents.plan import (
+    cover_fields,
+    document_colours,
+    footer_text,
+    keywords,
+    plan_subject,
+    plan_title,
+    running_fields,
+    style_choices,
+)
 from plan_builder.errors import Problems
 from plan_builder.inputs.config import Plan, Status
 from plan_builder.inputs.templates import TemplateFile, template_file
@@ -25,10 +37,12 @@ from plan_builder.outputs.names import appendix_file_name
 from plan_builder.parts.registry import AFTER_CONTENTS, BLOCKS, BY_NAME, bind_blocks, block_data, placed_by_tool, usable
 from plan_builder.word import document as doc_ops
 from plan_builder.word.context import BlockCall, RenderContext
+from plan_builder.word.headers import RunningText, set_header_footer
 from plan_builder.word.markdown import render_markdown
 from plan_builder.word.paragraphs import add_heading
+from plan_builder.word.template import StyleChoice, open_plan_template, text_width
 from plan_builder.word.watermark import add_watermark
-from plan_builder.word.xml import add_paragraph
+from plan_builder.word.xml import add_paragraph, paragraph_property
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -71,21 +85,28 @@ class _Assembly:
     digests: dict[str, str]
     template: TemplateFile
     template_digest: str
+    styles: dict[str, StyleChoice]
+    """plan-builder's style name -> the template's style plan.yaml maps to it (`styles:`)."""
     placed: set[str] = field(default_factory=set)
     """Blocks the tool has placed so far, so none appears twice."""
     counters: dict[str, int] = field(default_factory=lambda: {"section": 0, "appendix": 0})
 
     def new_context(self) -> RenderContext:
         """A fresh document from the plan's template, with every block bound to this plan's data."""
-        document = doc_ops.open_template(self.template.path, self.template.display)
+        template = open_plan_template(self.template.path, self.template.display, self.styles)
+        document = template.document
         return RenderContext(
             document=document,
             plan_root=self.plan.root,
             directives=bind_blocks(self.models),
+            warnings=template.warnings(),
+            text_width=Emu(text_width(document)),
             images=self.images,
             fragments=self.fragments,
             env=self.env,
             template_digest=self.template_digest,
+            colours=document_colours(self.plan, template.table_header),
+            template=template,
         )
 
 
@@ -133,7 +154,10 @@ def render_document(
         automatic=automatic,
         digests=block_digests(models, (manifest.as_of, manifest.service.nation, manifest.status)),
         template=template,
-        template_digest=file_digest(template.path),
+        template_digest=data_digest(
+            file_digest(template.path), manifest.styles, manifest.colours, manifest.section_page_breaks
+        ),
+        styles=style_choices(plan),
     )
     ctx = assembly.new_context()
     _cover(assembly, ctx)
@@ -182,14 +206,14 @@ def _section(
     """Write one section (or, for a separate appendix, a pointer to it); return a separate appendix's document."""
     plan, section = assembly.plan, rendered.section
     title, sub_number = _section_title(section, assembly.counters, plan.manifest.number_headings)
-    add_heading(ctx, title, 1)
+    _section_heading(ctx, title, plan.manifest.section_page_breaks)
     if section.separate_document:
         number = assembly.counters["appendix"]
         add_paragraph(
             ctx.document, f"This appendix is published as a separate document: {appendix_file_name(plan, number)}."
         )
         own = assembly.new_context()
-        add_heading(own, title, 1)
+        _section_heading(own, title, plan.manifest.section_page_breaks)
         _render_body(assembly, own, rendered, sub_number)
         _finish(own, plan, f"{plan_title(plan)}, {title}", f"{plan_subject(plan)}, {title}")
         return number, section, own.document
@@ -215,6 +239,17 @@ def _section(
     return None
 
 
+def _section_heading(ctx: RenderContext, title: str, new_page: bool) -> None:
+    """A section's Heading 1, starting a new page or not as plan.yaml says (`section_page_breaks`).
+
+    The paragraph says so itself, so the template's heading style does not decide it.
+    """
+    paragraph = add_heading(ctx, title, 1)
+    flag = paragraph_property(paragraph._p.get_or_add_pPr(), "w:pageBreakBefore")
+    if not new_page:
+        flag.set(qn("w:val"), "0")
+
+
 def _render_body(assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection, sub_number: str) -> None:
     """Render a section's Markdown, then the blocks plan-builder places in it that are not placed yet."""
     section = rendered.section
@@ -237,7 +272,9 @@ def _finish(ctx: RenderContext, plan: Plan, title: str, subject: str) -> None:
     document = ctx.document
     doc_ops.space_after_tables(document)
     doc_ops.avoid_double_page_breaks(document)
-    doc_ops.set_header_footer(document, manifest.service.header_name, plan_subject(plan), footer_text(plan))
+    running = RunningText(manifest.service.header_name, plan_subject(plan), footer_text(plan), running_fields(plan))
+    template = ctx.template
+    set_header_footer(document, running, template.running if template else {}, template_file(plan, "template").display)
     if manifest.status is not Status.FINAL:
         add_watermark(document, manifest.status.label.upper())
     doc_ops.set_properties(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from plan_builder import palette
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.kinds import KINDS, Kind
+from plan_builder.inputs.look import STYLE_ROLES
+from plan_builder.word.template import StyleChoice
 
 
 def kind_of(plan: Plan) -> Kind:
@@ -78,3 +81,55 @@ def cover_fields(plan: Plan) -> dict[str, Any]:
         "manager_name": manager.name if manager else "",
         "manager_role": manager.role if manager else "",
     }
+
+
+FIELD_NAMES = (
+    "service_name",
+    "short_name",
+    "period",
+    "local_authorities",
+    "status",
+    "version",
+    "status_line",
+    "date",
+    "board_name",
+    "chair_name",
+    "chair_role",
+    "manager_name",
+    "manager_role",
+    "document_title",
+    "document_kind",
+    "audience",
+    "reporting_period",
+    "title",
+)
+"""The fields a template's header or footer can hold (`running_fields`), besides `page` and `pages`."""
+
+
+def running_fields(plan: Plan) -> dict[str, str]:
+    """Fields a template's own header or footer can hold (`{{ title }}`...): the cover's, and the running title.
+
+    `{{ page }}` and `{{ pages }}` (the page numbers) are Word fields, added by the renderer.
+    """
+    return {**{k: str(v) for k, v in cover_fields(plan).items()}, "title": plan_subject(plan)}
+
+
+def style_choices(plan: Plan) -> dict[str, StyleChoice]:
+    """plan.yaml's `styles:` as plan-builder's style name -> the template's style, with where each is set."""
+    source = plan.source
+    return {
+        STYLE_ROLES[role]: StyleChoice(name, f"{source.where(('styles', role))}: styles.{role}")
+        for role, name in plan.manifest.styles.items()
+    }
+
+
+def document_colours(plan: Plan, template_header: tuple[str | None, str | None]) -> palette.Colours:
+    """The table colours: plan.yaml's `colours:`, else the template's table style (header row) or plan-builder's."""
+    chosen = plan.manifest.colours
+    defaults = palette.Colours()
+    pairs = {
+        name: (pair.fill, pair.text) if (pair := getattr(chosen, name)) is not None else getattr(defaults, name)
+        for name in ("green", "amber_green", "amber", "red_amber", "red", "dark_red", "not_rated")
+    }
+    header = (chosen.table_header.fill, chosen.table_header.text) if chosen.table_header else template_header
+    return palette.Colours(table_header=header, **pairs)

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from plan_builder.errors import ConfigError, Problems
+from plan_builder.inputs.look import Colours, StyleName, StyleRole
 from plan_builder.inputs.performance_settings import Performance
 from plan_builder.inputs.schema import PlanFile, StrictModel, clean_location, validate
 from plan_builder.inputs.yamlio import YamlDocument, load_yaml
@@ -197,6 +198,12 @@ class Manifest(StrictModel):
     """The cover (a docxtpl template). Default: templates/cover.docx, else plan-builder's own."""
     signoff_template: PlanFile | None = None
     """The sign-off page (a docxtpl template). Default: templates/signoff.docx, else plan-builder's own."""
+    styles: dict[StyleRole, StyleName] = Field(default_factory=dict)
+    """The template's own style for a role, e.g. heading_1: CBMC Heading 1 (see STYLE_ROLES)."""
+    colours: Colours = Field(default_factory=Colours)
+    """Table header and rating colours (fill and text), instead of the template's and plan-builder's."""
+    section_page_breaks: bool = True
+    """Start each top-level section (and appendix) on a new page, whatever the template's headings do."""
     signatories: list[Signatory] = Field(default_factory=list)
     """Who signs the plan. Empty means the board chair alone."""
     approval: str | None = None

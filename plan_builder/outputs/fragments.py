@@ -27,6 +27,7 @@ from lxml import etree
 
 from plan_builder.outputs.cache import code_digest, mark_used, write_cache_file
 from plan_builder.word.context import RenderContext, TocEntry
+from plan_builder.word.numbering import numbering_element
 from plan_builder.word.xml import insert_block, last_child
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def render_with_cache(
     before_toc = len(ctx.toc)
     before_placed = set(placed)
     before_warnings = len(ctx.warnings)
-    numbering = ctx.document.part.numbering_part.element
+    numbering = numbering_element(ctx.document)
     before_nums = {n.get(W_NUM_ID) for n in numbering.iterchildren(W_NUM)}
     render()
     added = _blocks_after(ctx.document, marker)
@@ -202,7 +203,7 @@ def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> 
             new_rel_ids[old] = part.relate_to(target, reltype, is_external=True)
         else:
             new_rel_ids[old], _ = part.get_or_add_image(io.BytesIO(base64.b64decode(target)))
-    numbering = part.numbering_part.element
+    numbering = numbering_element(document)
     new_num_ids: dict[str, str] = {}
     for old, xml in fragment.numbering.items():
         num = parse_xml(xml)

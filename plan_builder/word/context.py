@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 from docx.shared import Emu
 
 from plan_builder.outputs.cache import ImageCache
+from plan_builder.palette import Colours
 from plan_builder.word import layout
 
 if TYPE_CHECKING:
     from docx.document import Document
+
+    from plan_builder.word.template import PlanTemplate
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,12 @@ class RenderContext:
     env: Any = None
     """The sandboxed Jinja environment, for blocks that render a docxtpl template (sign-off)."""
     template_digest: str = ""
-    """A hash of the Word template: cached blocks refer to its style ids, so it is part of their key."""
+    """A hash of the Word template and the plan's look settings: cached blocks refer to its style ids and
+    colours, so it is part of their key."""
+    colours: Colours = field(default_factory=Colours)
+    """Table header and rating colours, from the template's table style and plan.yaml's `colours:`."""
+    template: PlanTemplate | None = None
+    """The opened template (its own header and footer are kept there), when the document came from one."""
     # Set per section by `render_markdown`:
     section_path: Path = Path()
     section_number: str = ""

@@ -1,8 +1,9 @@
-"""Assemble the Word document: template, cover, contents, sections, header and footer.
+"""Assemble the Word document: cover and sign-off, contents, landscape pages, properties.
 
-The template supplies styles and page setup only; its body is cleared. The cover
-and sign-off come from docxtpl templates that are rendered and spliced in, with
-their styles, pictures and links re-pointed at the plan document.
+The template (opened by `template`) supplies styles, page setup, header and footer; its
+body is cleared. The cover and sign-off come from docxtpl templates that are rendered and
+spliced in, with their styles, pictures and links re-pointed at the plan document. Running
+headers and footers are written by `headers`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import docx
-from docx.enum.section import WD_HEADER_FOOTER, WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -25,7 +24,10 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
-from plan_builder.word import layout
+from plan_builder.word.package import make_word_ready, set_update_fields_on_open
+from plan_builder.word.styles import StyleIndex, style_index
+from plan_builder.word.tables import colour_header_rows, fit_to_width
+from plan_builder.word.template import StyleChoice, open_plan_template
 from plan_builder.word.xml import (
     add_field,
     add_internal_link,
@@ -33,12 +35,8 @@ from plan_builder.word.xml import (
     begin_field,
     end_field,
     last_child,
-    missing_styles,
     paragraph_property,
     set_style,
-    set_update_fields_on_open,
-    style_ids,
-    style_names_to_ids,
 )
 
 if TYPE_CHECKING:
@@ -50,25 +48,12 @@ if TYPE_CHECKING:
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def open_template(path: Path, display: Path) -> Document:
-    """Open the plan's Word template and check that it defines every style the renderer uses."""
-    if not path.is_file():
-        raise TemplateError(f"{display}: Word template not found")
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
-    missing = missing_styles(document, layout.REQUIRED_STYLES)
-    if missing:
-        raise TemplateError(
-            f"{display}: the template lacks these styles: {', '.join(missing)}; "
-            "add them in Word (Styles pane) or start from templates/plan-template.docx"
-        )
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    return document
+def open_template(path: Path, display: Path, styles: Mapping[str, StyleChoice] | None = None) -> Document:
+    """Open the plan's Word template ready for a plan (styles mapped and completed, body cleared).
+
+    See `plan_builder.word.template.open_plan_template`, which also says what it added.
+    """
+    return open_plan_template(path, display, styles).document
 
 
 def _copy_relationships(element: Any, source: Document, target: Document) -> None:
@@ -88,15 +73,19 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
 
 def _remap_styles(element: Any, source_names: dict[str, str], target: Document, display: Path) -> None:
     """Style ids differ between documents; match them by style name (`source_names`: id -> name)."""
-    target_ids = style_ids(target.part)
+    index = style_index(target.part)
     for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
         for node in element.iter(qn(tag)):
             name = source_names.get(node.get(qn("w:val")))
             if name is None:
                 continue
-            if name not in target_ids:
-                raise TemplateError(f"{display}: uses style {name!r}, which the plan template does not define")
-            node.set(qn("w:val"), target_ids[name])
+            try:
+                node.set(qn("w:val"), index.id_for(name))
+            except KeyError:
+                raise TemplateError(
+                    f"{display}: uses style {name!r}, which the plan's Word template does not have; add it to "
+                    "that template, or map one of its styles to it under styles: in plan.yaml"
+                ) from None
 
 
 _TEMPLATE_FACTS: dict[bytes, tuple[set[str], dict[str, str]]] = {}
@@ -109,8 +98,13 @@ def render_docx_template(
     context: Mapping[str, Any],
     env: ImmutableSandboxedEnvironment,
     target: Document,
+    header_colours: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """Render a docxtpl template with `context` and append its body to `target`."""
+    """Render a docxtpl template with `context` and append its body to `target`.
+
+    Its tables are narrowed to the page where they are wider, and their header rows take
+    `header_colours` (fill, text) where they have none of their own.
+    """
     from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
 
     if not path.is_file():
@@ -122,7 +116,7 @@ def render_docx_template(
         if facts is None:
             template.init_docx()
             undeclared = set(template.get_undeclared_template_variables(jinja_env=env))
-            facts = (undeclared, {v: k for k, v in style_names_to_ids(template.docx.styles.element).items()})
+            facts = (undeclared, StyleIndex.of(template.docx.styles.element).names)
             if len(_TEMPLATE_FACTS) >= 32:  # templates edited again and again in watch mode
                 _TEMPLATE_FACTS.clear()
             _TEMPLATE_FACTS[content] = facts
@@ -149,10 +143,19 @@ def render_docx_template(
         element = copy.deepcopy(child)
         _remap_styles(element, source_names, target, display)
         _copy_relationships(element, rendered, target)
+        if element.tag == qn("w:tbl"):
+            fit_to_width(element, _current_text_width(target))
+            colour_header_rows(element, header_colours)
         if anchor is not None and anchor.getparent() is body:
             anchor.addprevious(element)
         else:
             body.append(element)
+
+
+def _current_text_width(document: Document) -> int:
+    """The text width (EMU) of the section being written (the last one)."""
+    section = document.sections[-1]
+    return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
 
 
 def add_contents(document: Document) -> Any:
@@ -188,75 +191,6 @@ def fill_contents(
     end_field(paragraph)
 
 
-def set_header_footer(document: Document, left_header: str, right_header: str, footer_left: str) -> None:
-    """Header: service and plan title; footer: status line and 'Page X of Y'. None on the cover page.
-
-    Sections of the same width share one header and footer (linked); a landscape section
-    gets its own so that the right-hand text sits at its right margin.
-    """
-    first = document.sections[0]
-    first.different_first_page_header_footer = True
-    # An explicit empty first-page header and footer: LibreOffice otherwise repeats the default ones.
-    for part in (first.first_page_header, first.first_page_footer):
-        part.is_linked_to_previous = False
-        part.paragraphs[0].text = ""
-    previous_width = None
-    header_style, footer_style = document.styles["Header"], document.styles["Footer"]
-    made: dict[int, tuple[str, str]] = {}  # text width -> relationship ids of its header and footer
-    for section in document.sections:
-        width = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
-        if width == previous_width:
-            section.header.is_linked_to_previous = True
-            section.footer.is_linked_to_previous = True
-            continue
-        previous_width = width
-        if width in made:
-            # Back to a width seen before (portrait after a landscape table): point at the same
-            # header and footer parts rather than making new copies of them.
-            _use_header_footer(section, *made[width])
-            continue
-        section.header.is_linked_to_previous = False
-        section.footer.is_linked_to_previous = False
-        header = section.header.paragraphs[0]
-        header.text = ""
-        set_style(header, "Header")
-        _only_right_tab(header, header_style, width)
-        header.add_run(f"{left_header}\t{right_header}")
-        footer = section.footer.paragraphs[0]
-        footer.text = ""
-        set_style(footer, "Footer")
-        _only_right_tab(footer, footer_style, width)
-        footer.add_run(f"{footer_left}\tPage ")
-        add_field(footer, "PAGE", "1")
-        footer.add_run(" of ")
-        add_field(footer, "NUMPAGES", "1")
-        sect_pr = section._sectPr
-        header_ref = sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY)
-        footer_ref = sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY)
-        if header_ref is None or footer_ref is None:  # pragma: no cover - just made by python-docx
-            raise RuntimeError("python-docx did not add a header and footer reference")
-        made[width] = (header_ref.rId, footer_ref.rId)
-
-
-def _use_header_footer(section: Any, header_rel_id: str, footer_rel_id: str) -> None:
-    """Give `section` the default header and footer already made for another section."""
-    sect_pr = section._sectPr
-    if sect_pr.get_headerReference(WD_HEADER_FOOTER.PRIMARY) is not None:
-        sect_pr.remove_headerReference(WD_HEADER_FOOTER.PRIMARY)
-    if sect_pr.get_footerReference(WD_HEADER_FOOTER.PRIMARY) is not None:
-        sect_pr.remove_footerReference(WD_HEADER_FOOTER.PRIMARY)
-    sect_pr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, header_rel_id)
-    sect_pr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, footer_rel_id)
-
-
-def _only_right_tab(paragraph: Any, style: Any, width: int) -> None:
-    """Clear the style's tab stops (often centre and right for Letter paper) and set one at `width`."""
-    stops = paragraph.paragraph_format.tab_stops
-    for stop in style.paragraph_format.tab_stops:
-        stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
-    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-
-
 def set_properties(
     document: Document,
     *,
@@ -287,6 +221,7 @@ def set_properties(
     props.last_printed = moment
     props.revision = 1
     set_update_fields_on_open(document)
+    make_word_ready(document)
 
 
 PROPERTY_MAX = 255
@@ -367,9 +302,7 @@ def avoid_double_page_breaks(document: Document) -> None:
         following = holder.getparent().getnext()
         if following is None or following.tag != qn("w:p"):
             continue
-        p_pr = following.get_or_add_pPr()
-        if p_pr.find(qn("w:pageBreakBefore")) is None:
-            paragraph_property(p_pr, "w:pageBreakBefore").set(qn("w:val"), "0")
+        paragraph_property(following.get_or_add_pPr(), "w:pageBreakBefore").set(qn("w:val"), "0")
 
 
 def set_contents_pages(document: Document, pages: Mapping[str, int]) -> None:

@@ -8,24 +8,27 @@ fitted to the words in them.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import _Cell
 
-from plan_builder import palette
 from plan_builder.word import layout
+from plan_builder.word.styles import style_id
 from plan_builder.word.xml import (
+    R_PR_ORDER,
     add_text_run,
+    first_child,
     insert_block,
+    insert_in_order,
     mark_header_row,
     set_column_widths,
     set_paragraph_style_id,
     set_style,
     set_table_width_full,
     shade_cell,
-    style_id,
+    shade_cell_element,
 )
 
 if TYPE_CHECKING:
@@ -67,7 +70,9 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     """Add a data table with a marked, repeating, shaded header row and return it.
 
     Every table in the plan goes through here so that all of them are accessible:
-    a real header row, no merged cells, full width, the named table style.
+    a real header row, no merged cells, full width, the named table style. The header
+    row's colours are the table style's (or plan.yaml's `colours:`), written into each
+    cell so that Word and LibreOffice show the same.
     """
     from docx.oxml.table import CT_Tbl
     from docx.table import Table
@@ -81,11 +86,13 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
     set_table_width_full(table._tbl)
     row = table.rows[0]
     mark_header_row(row)
+    fill, text_colour = ctx.colours.table_header
     for cell, text in zip(row.cells, headers, strict=True):
         paragraph = cell.paragraphs[0]
         set_style(paragraph, layout.TABLE_TEXT_STYLE)
-        add_text_run(paragraph, text, bold=True, colour=palette.HEADER_TEXT)
-        shade_cell(cell, palette.HEADER_FILL)
+        add_text_run(paragraph, text, bold=True, colour=text_colour)
+        if fill:
+            shade_cell(cell, fill)
     return table
 
 
@@ -117,3 +124,46 @@ def table_texts(table: Table) -> list[list[str]]:
 
 
 W_T, W_TC, W_TR = qn("w:t"), qn("w:tc"), qn("w:tr")
+
+
+def fit_to_width(tbl: Any, width: int) -> None:
+    """Narrow a table copied from another document (the sign-off) to `width` (EMU) if it is wider.
+
+    Its columns keep their proportions; without this a table made for narrower margins
+    runs past the page's right margin.
+    """
+    available = width // 635  # twentieths of a point, as the grid counts
+    grid = [col for col in tbl.iterfind(f"{W_GRID}/{W_GRID_COL}")]
+    total = sum(int(col.get(W_W, "0")) for col in grid)
+    if not grid or total <= available:
+        return
+    scale = available / total
+    for col in grid:
+        col.set(W_W, str(int(int(col.get(W_W, "0")) * scale)))
+    for tc_w in tbl.iter(qn("w:tcW")):
+        if tc_w.get(qn("w:type"), "dxa") == "dxa" and tc_w.get(W_W):
+            tc_w.set(W_W, str(int(int(tc_w.get(W_W)) * scale)))
+    tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa":
+        tbl_w.set(W_W, str(available))
+
+
+W_GRID, W_GRID_COL, W_W = qn("w:tblGrid"), qn("w:gridCol"), qn("w:w")
+
+
+def colour_header_rows(tbl: Any, colours: tuple[str | None, str | None]) -> None:
+    """Give the header rows of a table copied from another document (the sign-off) the plan's header colours.
+
+    Only where the copied table sets none itself: a council that coloured its sign-off table keeps its colours.
+    """
+    fill, text = colours
+    for tr in tbl.iterfind(W_TR):
+        if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+            continue
+        for tc in tr.iterfind(W_TC):
+            if fill and tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is None:
+                shade_cell_element(tc, fill)
+            for run in tc.iter(qn("w:r")) if text else ():
+                r_pr = first_child(run, "w:rPr")
+                if r_pr.find(qn("w:color")) is None:
+                    insert_in_order(r_pr, r_pr.makeelement(qn("w:color"), {qn("w:val"): text}), R_PR_ORDER)

@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from plan_builder import palette
 from plan_builder.word import layout
-from plan_builder.word.xml import P_PR_ORDER, insert_in_order, mark_header_row, shade_cell
+from plan_builder.word.xml import P_PR_ORDER, insert_in_order, mark_header_row
 
 FONT = "Arial"
 
@@ -144,27 +144,56 @@ def build_plan_template(language: str = "en-GB") -> Document:
     section.page_width, section.page_height = layout.A4_WIDTH, layout.A4_HEIGHT
     section.left_margin = section.right_margin = layout.SIDE_MARGIN
     section.top_margin = section.bottom_margin = layout.TOP_MARGIN
-    section.header_distance = section.footer_distance = Cm(1.2)
-
-    styles = document.styles
-    normal = styles["Normal"]
-    _font(normal, 12)
-    _spacing(normal, 0, 8, 1.15)
+    section.header_distance = section.footer_distance = layout.RUNNING_DISTANCE
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle"):
-        _set_lang(styles[name].element, language)
+        _set_lang(document.styles[name].element, language)
+    _text_styles(document)
+    _heading_styles(document)
+    _cover_styles(document)
+    _contents_styles(document)
+    _running_styles(document)
+    _table_style(document)
+    return document
 
+
+def _text_styles(document: Document) -> None:
+    """Body text, lists, quotes, captions and table text."""
+    styles = document.styles
+    _font(styles["Normal"], 12)
+    _spacing(styles["Normal"], 0, 8, 1.15)
+    for name in layout.LIST_STYLES:
+        _spacing(styles[name], 0, 4, 1.15)
+    quote = styles["Quote"]
+    _font(quote, 12, colour=palette.TEXT)
+    _spacing(quote, 6, 10, 1.15)
+    quote.paragraph_format.left_indent = Cm(0.6)
+    quote.paragraph_format.right_indent = Cm(0.6)
+    _left_border(quote, palette.BRAND)
+    caption = styles["Caption"]
+    _font(caption, 11, bold=True, colour=palette.TEXT)
+    _spacing(caption, 4, 12, 1.0)
+    table_text = _paragraph_style(document, layout.TABLE_TEXT_STYLE)
+    _font(table_text, 11)
+    _spacing(table_text, 0, 0, 1.0)
+
+
+def _heading_styles(document: Document) -> None:
+    """Headings 1-4. Whether a section starts a new page is the plan's setting, not the style's."""
     for name, size, before, after, colour in (
         ("Heading 1", 20, 0, 12, palette.BRAND),
         ("Heading 2", 15, 18, 6, palette.BRAND),
         ("Heading 3", 13, 12, 4, palette.TEXT),
         ("Heading 4", 12, 10, 4, palette.TEXT),
     ):
-        heading = styles[name]
+        heading = document.styles[name]
         _font(heading, size, bold=True, colour=colour)
         _spacing(heading, before, after, 1.0)
         heading.paragraph_format.keep_with_next = True
-    styles["Heading 1"].paragraph_format.page_break_before = True
 
+
+def _cover_styles(document: Document) -> None:
+    """Title, subtitle and the cover's detail and status lines."""
+    styles = document.styles
     title = styles["Title"]
     _font(title, 32, bold=True, colour=palette.BRAND)
     _spacing(title, 120, 18, 1.0)
@@ -173,7 +202,6 @@ def build_plan_template(language: str = "en-GB") -> Document:
     subtitle = styles["Subtitle"]
     _font(subtitle, 20, colour=palette.TEXT)
     _spacing(subtitle, 0, 36, 1.0)
-
     detail = _paragraph_style(document, "Cover Detail")
     _font(detail, 14, colour=palette.TEXT)
     _spacing(detail, 0, 10, 1.1)
@@ -181,46 +209,29 @@ def build_plan_template(language: str = "en-GB") -> Document:
     _font(status, 16, bold=True, colour=palette.BRAND)
     _spacing(status, 24, 12, 1.0)
 
-    for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2"):
-        _spacing(styles[name], 0, 4, 1.15)
 
-    quote = styles["Quote"]
-    _font(quote, 12, colour=palette.TEXT)
-    _spacing(quote, 6, 10, 1.15)
-    quote.paragraph_format.left_indent = Cm(0.6)
-    quote.paragraph_format.right_indent = Cm(0.6)
-    _left_border(quote, palette.BRAND)
-
-    caption = styles["Caption"]
-    _font(caption, 11, bold=True, colour=palette.TEXT)
-    _spacing(caption, 4, 12, 1.0)
-
-    table_text = _paragraph_style(document, layout.TABLE_TEXT_STYLE)
-    _font(table_text, 11)
-    _spacing(table_text, 0, 0, 1.0)
-
-    toc_heading = styles["TOC Heading"]
-    toc_heading.base_style = styles["Normal"]
+def _contents_styles(document: Document) -> None:
+    """The contents page: its heading and one entry style per level, page numbers at the right margin."""
+    toc_heading = document.styles["TOC Heading"]
+    toc_heading.base_style = document.styles["Normal"]
     _font(toc_heading, 20, bold=True, colour=palette.BRAND)
     _spacing(toc_heading, 0, 18, 1.0)
-    for level in (1, 2):
+    for level in (1, 2, 3):
         toc = _paragraph_style(document, f"TOC {level}")
         _font(toc, 12, bold=level == 1)
         _spacing(toc, 6 if level == 1 else 0, 2, 1.0)
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(layout.TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
-    header = styles["Header"]
-    _font(header, 10, colour=palette.MUTED)
-    footer = styles["Footer"]
-    _font(footer, 10, colour=palette.MUTED)
 
+def _running_styles(document: Document) -> None:
+    """Header, footer and links."""
+    styles = document.styles
+    _font(styles["Header"], 10, colour=palette.MUTED)
+    _font(styles["Footer"], 10, colour=palette.MUTED)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor.from_string(palette.LINK)
     link.font.underline = True
-
-    _table_style(document)
-    return document
 
 
 def build_cover_template() -> Document:
@@ -255,10 +266,7 @@ def build_signoff_template() -> Document:
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for cell, text in zip(table.rows[0].cells, ("Name and role", "Organisation", "Signature", "Date"), strict=True):
         cell.paragraphs[0].style = document.styles[layout.TABLE_TEXT_STYLE]
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(palette.HEADER_TEXT)
-        shade_cell(cell, palette.HEADER_FILL)
+        cell.paragraphs[0].add_run(text).bold = True  # colours: the plan's table header colours, when rendered
     mark_header_row(table.rows[0])
     table.rows[1].cells[0].text = "{%tr for s in signatories %}"
     row = table.rows[2].cells

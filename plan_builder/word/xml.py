@@ -14,6 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from plan_builder.word.styles import style_id
+
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.shape import InlineShape
@@ -135,6 +137,13 @@ TBL_PR_ORDER = tuple(
         "tblPrChange",
     ]
 )
+_R_PR_TAGS = """rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof
+    snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign
+    rtl cs em lang eastAsianLayout specVanish oMath rPrChange"""
+R_PR_ORDER = tuple(qn(f"w:{tag}") for tag in _R_PR_TAGS.split())
+_TC_PR_TAGS = """cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark
+    headers cellIns cellDel cellMerge tcPrChange"""
+TC_PR_ORDER = tuple(qn(f"w:{tag}") for tag in _TC_PR_TAGS.split())
 
 
 def insert_in_order(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
@@ -198,11 +207,9 @@ def add_field(paragraph: Paragraph, instruction: str, cached: str = "") -> Run:
 def mark_header_row(row: _Row) -> None:
     """Flag `row` as a header row: repeated on every page and announced by screen readers."""
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
+    for tag in ("w:tblHeader", "w:cantSplit"):  # an on/off flag is on without a value
         if tr_pr.find(qn(tag)) is None:
-            element = OxmlElement(tag)
-            element.set(qn("w:val"), "true")
-            tr_pr.append(element)
+            tr_pr.append(OxmlElement(tag))
 
 
 def is_header_row(row: _Row) -> bool:
@@ -218,21 +225,24 @@ def keep_row_together(row: _Row) -> None:
     """Stop Word splitting one row across a page break."""
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
-        element = OxmlElement("w:cantSplit")
-        element.set(qn("w:val"), "true")
-        tr_pr.append(element)
+        tr_pr.append(OxmlElement("w:cantSplit"))  # an on/off flag is on without a value
 
 
 def shade_cell(cell: _Cell, fill_hex: str) -> None:
     """Give `cell` a solid background colour (hex 'RRGGBB')."""
-    tc_pr = cell._tc.get_or_add_tcPr()
+    shade_cell_element(cell._tc, fill_hex)
+
+
+def shade_cell_element(tc: Any, fill_hex: str) -> None:
+    """`shade_cell` on a w:tc element."""
+    tc_pr = first_child(tc, "w:tcPr")
     for old in tc_pr.findall(qn("w:shd")):
         tc_pr.remove(old)
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill_hex)
-    tc_pr.append(shd)
+    insert_in_order(tc_pr, shd, TC_PR_ORDER)
 
 
 def cell_fill(cell: _Cell) -> str | None:
@@ -289,43 +299,6 @@ def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
     paragraph._p.append(end)
 
 
-def restart_numbering(document: Document, style_name: str) -> int:
-    """Create a new numbering instance for `style_name` that starts at 1 and return its id.
-
-    All paragraphs of a list style share one numbering instance, so without this
-    every numbered list would continue from the previous one.
-    """
-    style = document.styles[style_name]
-    num_pr = style.element.pPr.numPr if style.element.pPr is not None else None
-    if num_pr is None or num_pr.numId is None:
-        raise KeyError(style_name)
-    numbering = document.part.numbering_part.element
-    base_num = numbering.num_having_numId(num_pr.numId.val)
-    abstract_id = base_num.abstractNumId.val
-    new_id = max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0) + 1
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(new_id))
-    abstract = OxmlElement("w:abstractNumId")
-    abstract.set(qn("w:val"), str(abstract_id))
-    num.append(abstract)
-    override = OxmlElement("w:lvlOverride")
-    override.set(qn("w:ilvl"), "0")
-    start = OxmlElement("w:startOverride")
-    start.set(qn("w:val"), "1")
-    override.append(start)
-    num.append(override)
-    numbering.append(num)
-    return new_id
-
-
-def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -> None:
-    """Attach `paragraph` to numbering instance `num_id` at `level`."""
-    p_pr = paragraph._p.get_or_add_pPr()
-    num_pr = p_pr.get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
-
-
 def set_alt_text(shape: InlineShape, description: str, title: str = "") -> None:
     """Set the picture's alt text (docPr descr), which screen readers read out."""
     doc_pr = shape._inline.docPr
@@ -344,22 +317,6 @@ def add_page_break_before(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.page_break_before = True
 
 
-def missing_styles(document: Document, names: list[str]) -> list[str]:
-    """Names of styles in `names` that the document does not define."""
-    defined = {style.name for style in document.styles}
-    return [name for name in names if name not in defined]
-
-
-def set_update_fields_on_open(document: Document) -> None:
-    """Ask Word to refresh fields (contents, page numbers) when the document is opened."""
-    settings = document.settings.element
-    existing = settings.find(qn("w:updateFields"))
-    if existing is None:
-        existing = OxmlElement("w:updateFields")
-        settings.append(existing)
-    existing.set(qn("w:val"), "true")
-
-
 def set_column_widths(table: Table, widths: list[int]) -> None:
     """Fix each column's width (EMU) in the grid and in every cell.
 
@@ -376,59 +333,6 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
             tc_w = first_child(first_child(tc, "w:tcPr"), "w:tcW")
             tc_w.set(w, value)
             tc_w.set(w_type, "dxa")
-
-
-def style_id(part: object, name: str) -> str:
-    """The id of the style called `name`, looked up once per document.
-
-    python-docx resolves a style name by scanning every style on each assignment,
-    which dominated build time; the ids of a document's styles never change while
-    it is built, so they are cached on its document part.
-    """
-    return style_ids(part)[name]
-
-
-def style_ids(part: object) -> dict[str, str]:
-    """Style name -> id for the document `part` belongs to, worked out once per document."""
-    main: Any = part if hasattr(part, "document") else part.package.main_document_part  # type: ignore[attr-defined]
-    cache: dict[str, str] | None = getattr(main, "_plan_builder_style_ids", None)
-    if cache is None:
-        cache = style_names_to_ids(main.document.styles.element)
-        main._plan_builder_style_ids = cache
-    return cache
-
-
-def style_names_to_ids(styles_element: Any) -> dict[str, str]:
-    """Map style names to ids straight from styles.xml (python-docx's Style objects are slow to list)."""
-    mapping = {}
-    for style in styles_element.iterchildren(qn("w:style")):
-        name = style.find(qn("w:name"))
-        style_id_value = style.get(qn("w:styleId"))
-        if name is not None and style_id_value is not None:
-            mapping[BUILTIN_STYLE_NAMES.get(name.get(qn("w:val")), name.get(qn("w:val")))] = style_id_value
-    return mapping
-
-
-# styles.xml stores some built-in names in lower case; python-docx shows them capitalised.
-BUILTIN_STYLE_NAMES = {
-    "heading 1": "Heading 1",
-    "heading 2": "Heading 2",
-    "heading 3": "Heading 3",
-    "heading 4": "Heading 4",
-    "heading 5": "Heading 5",
-    "heading 6": "Heading 6",
-    "heading 7": "Heading 7",
-    "heading 8": "Heading 8",
-    "heading 9": "Heading 9",
-    "caption": "Caption",
-    "header": "Header",
-    "footer": "Footer",
-    "title": "Title",
-    "toc 1": "TOC 1",
-    "toc 2": "TOC 2",
-    "toc 3": "TOC 3",
-    "toc heading": "TOC Heading",
-}
 
 
 def set_style(paragraph: Paragraph, name: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from plan_builder import palette
 from plan_builder.errors import SectionError
 from plan_builder.figures.formatting import long_date
 from plan_builder.parts.actions.model import ActionPlan
@@ -11,8 +10,6 @@ from plan_builder.word.document import begin_landscape, end_landscape
 from plan_builder.word.paragraphs import add_caption, add_heading, add_subheading
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
 from plan_builder.word.xml import add_text_run, align, shade_cell
-
-OVERDUE_COLOURS = palette.OVERDUE
 
 
 def selected(plans: dict[str, ActionPlan], call: BlockCall) -> list[ActionPlan]:
@@ -76,7 +73,7 @@ def action_tables(ctx: RenderContext, plan_actions: ActionPlan) -> None:
             status = cells[4].paragraphs[0]
             add_text_run(status, action.status_label)
             if action.overdue:
-                fill, colour = OVERDUE_COLOURS
+                fill, colour = ctx.colours.overdue
                 shade_cell(cells[4], fill)
                 add_text_run(status, "\nOverdue", bold=True, colour=colour)
             add_text_run(cells[5].paragraphs[0], entry.progress or "No update")

@@ -67,7 +67,7 @@ def _panel(ctx: RenderContext, row: SummaryRow) -> None:
         write_cell(cells[1], format_figure(figure, short=True) + (" *" if figure.caveat else ""), right=True)
         write_cell(cells[2], counts_text(figure))
         if figure is row.latest:
-            rag_cell(cells[3], figure.rag, figure.direction or "")
+            rag_cell(cells[3], figure.rag, figure.direction or "", colours=ctx.colours)
         else:
             write_cell(cells[3], "")
     fit_columns(ctx, table, [16, 10, 40, 14])

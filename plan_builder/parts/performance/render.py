@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
 
 RAG_COLOURS = {rag: palette.RAG[rag.value] for rag in Rag}
+"""The default rating colours (plan.yaml's `colours:` can change them for a plan)."""
 
 DATASET_LABELS = {
     "fte": "First time entrants",
@@ -46,10 +47,10 @@ def _shown(figure: Figure | None) -> str:
     return format_figure(figure, short=True) if figure is not None else "n/a"
 
 
-def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "") -> None:
-    """Write the RAG word (and `extra`, e.g. the direction) and colour the cell."""
+def rag_cell(cell: _Cell, rag: Rag | None, extra: str = "", colours: palette.Colours | None = None) -> None:
+    """Write the RAG word (and `extra`, e.g. the direction) and colour the cell (`colours`: the plan's)."""
     rag = rag or Rag.NOT_RATED
-    fill, text = RAG_COLOURS[rag]
+    fill, text = (colours or palette.Colours()).rag[rag.value]
     shade_cell(cell, fill)
     add_text_run(
         cell.paragraphs[0], rag.value + (f" ({extra})" if extra else ""), bold=rag is not Rag.NOT_RATED, colour=text
@@ -110,7 +111,7 @@ def summary_table(
         write_cell(cells[1], str(PendingValue(item)))
         for cell in cells[2:6]:
             write_cell(cell, "n/a", right=True)
-        rag_cell(cells[6], None)
+        rag_cell(cells[6], None, colours=ctx.colours)
     for row in rows:
         held = next((i for i in pending if i.what == row.latest.id), None)
         if held is not None:
@@ -119,7 +120,7 @@ def summary_table(
             write_cell(cells[1], str(PendingValue(held)))
             for cell in cells[2:6]:
                 write_cell(cell, "n/a", right=True)
-            rag_cell(cells[6], None)
+            rag_cell(cells[6], None, colours=ctx.colours)
             continue
         cells = add_body_row(table)
         period = row.latest.period + (f" (previous {row.previous.period})" if row.previous else "")
@@ -138,7 +139,7 @@ def summary_table(
         write_cell(
             cells[5], _shown(row.national) if row.national and row.national.value is not None else "n/a", right=True
         )
-        rag_cell(cells[6], row.latest.rag)
+        rag_cell(cells[6], row.latest.rag, colours=ctx.colours)
     fit_columns(ctx, table, [44, 10, 10, 18, 10, 10, 10])
     notes = (
         "Family is the YJS family of statistically similar services; National is England and Wales. "
@@ -226,7 +227,7 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
         national = result.figures.get(f"{prefix}.national.{measure}")
         write_cell(cells[4], _shown(national) if national and national.value is not None else "n/a", right=True)
         if figure.rag is not None:
-            rag_cell(cells[5], figure.rag)
+            rag_cell(cells[5], figure.rag, colours=ctx.colours)
         else:
             write_cell(cells[5], "Not rated")
     fit_columns(ctx, table, [50, 10, 12, 18, 11, 11, 22] if adopters else [50, 10, 12, 18, 11, 11])

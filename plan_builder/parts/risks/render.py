@@ -30,10 +30,11 @@ HEAT_MAP_DPI = 200
 
 
 BAND_COLOURS = palette.RISK_BANDS
+"""The default band colours (plan.yaml's `colours:` can change them for a plan)."""
 
 
-def render_heat_map(register: RiskRegister) -> bytes:
-    """A likelihood x impact grid coloured by band, with each risk's residual position marked."""
+def render_heat_map(register: RiskRegister, bands: dict[str, tuple[str, str]] = BAND_COLOURS) -> bytes:
+    """A likelihood x impact grid coloured by band (`bands`: colour name -> fill, text), each risk's position marked."""
     canvas = Canvas(round(HEAT_MAP_INCHES[0] * HEAT_MAP_DPI), round(HEAT_MAP_INCHES[1] * HEAT_MAP_DPI), HEAT_MAP_DPI)
     scale, size = register.scale, 10
     pad, gap, line = points(6, HEAT_MAP_DPI), points(5, HEAT_MAP_DPI), canvas.line_height(size)
@@ -48,11 +49,11 @@ def render_heat_map(register: RiskRegister) -> bytes:
     border = points(1, HEAT_MAP_DPI)
     grid = [(likelihood, impact) for impact in range(1, scale + 1) for likelihood in range(1, scale + 1)]
     for likelihood, impact in grid:  # every fill first, so no cell covers a neighbour's labels
-        fill, _ = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        fill, _ = bands[_rating(impact * likelihood, register.bands).colour]
         x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
         canvas.rectangle((x0 + border, y0 + border, x0 + cell - border, y0 + cell - border), fill=f"#{fill}")
     for (likelihood, impact), refs in cells.items():
-        _, text = BAND_COLOURS[_rating(impact * likelihood, register.bands).colour]
+        _, text = bands[_rating(impact * likelihood, register.bands).colour]
         lines, label_size = _cell_labels(canvas, refs, cell - 4 * border)
         x0, y0 = left + (likelihood - 1) * cell, bottom - impact * cell
         canvas.text_lines(x0 + cell / 2, y0 + cell / 2, lines, label_size, f"#{text}", middle=True, bold=True)
@@ -88,13 +89,13 @@ def _cell_labels(canvas: Canvas, refs: list[str], room: float) -> tuple[list[str
     return [*lines, f"and {len(refs) - len(shown)} more"], size
 
 
-def heat_map_key(register: RiskRegister) -> str:
+def heat_map_key(register: RiskRegister, bands: dict[str, tuple[str, str]] = BAND_COLOURS) -> str:
     """Cache key: the grid, the bands and where each risk sits."""
     payload = {
         "scale": register.scale,
         "bands": [(b.up_to, b.colour) for b in register.bands],
         "risks": [(r.ref, r.residual.likelihood, r.residual.impact) for r in register.risks],
-        "style": [HEAT_MAP_INCHES, HEAT_MAP_DPI, BAND_COLOURS, font_name()],
+        "style": [HEAT_MAP_INCHES, HEAT_MAP_DPI, bands, font_name()],
     }
     return image_key("risk-heat-map", payload)
 
@@ -113,8 +114,8 @@ def heat_map_alt_text(register: RiskRegister) -> str:
     )
 
 
-def _score_cell(cell: _Cell, score: Score) -> None:
-    fill, text = BAND_COLOURS[score.colour]
+def _score_cell(cell: _Cell, score: Score, bands: dict[str, tuple[str, str]]) -> None:
+    fill, text = bands[score.colour]
     shade_cell(cell, fill)
     label = f"{score.impact} x {score.likelihood} = {score.score}\n{score.rating}"
     add_text_run(cell.paragraphs[0], label, bold=True, colour=text)
@@ -152,10 +153,10 @@ def render_register(ctx: RenderContext, register: RiskRegister, call: BlockCall)
         if entry.consequence:
             add_text_run(description, f"\nConsequence: {entry.consequence}")
         add_text_run(cells[2].paragraphs[0], entry.owner)
-        _score_cell(cells[3], risk.inherent)
+        _score_cell(cells[3], risk.inherent, ctx.colours.risk_bands)
         _lines(cells[4], entry.controls)
         _lines(cells[5], entry.further_actions)
-        _score_cell(cells[6], risk.residual)
+        _score_cell(cells[6], risk.residual, ctx.colours.risk_bands)
         add_text_run(cells[7].paragraphs[0], long_date(entry.review))
     fit_columns(ctx, table, [5, 38, 14, 11, 32, 30, 11, 11])
     bands = ", ".join(f"{b.rating} up to {b.up_to}" for b in register.bands)
@@ -168,6 +169,7 @@ def render_register(ctx: RenderContext, register: RiskRegister, call: BlockCall)
     add_caption(ctx, "Figure", "Risk heat map: residual risks after controls")
     paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    png = ctx.images.get_or_render(heat_map_key(register), lambda: render_heat_map(register))
+    colours = ctx.colours.risk_bands
+    png = ctx.images.get_or_render(heat_map_key(register, colours), lambda: render_heat_map(register, colours))
     shape = add_picture(ctx, paragraph, io.BytesIO(png), width=int(ctx.text_width * 0.7))
     set_alt_text(shape, heat_map_alt_text(register), "Risk heat map")

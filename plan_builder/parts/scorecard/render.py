@@ -83,7 +83,7 @@ def _table(ctx: RenderContext, periods: list[Period], rows: list[ScorecardRow], 
         target = row.indicator.target
         tolerance = f" (±{row.indicator.tolerance:g})" if target is not None and row.indicator.tolerance else ""
         write_cell(rest[1], f"{target:g}{tolerance}" if target is not None else "none", right=True)
-        rag_cell(rest[2], row.latest.rag, row.latest.direction or "")
+        rag_cell(rest[2], row.latest.rag, row.latest.direction or "", colours=ctx.colours)
         write_cell(rest[3], _benchmarks(row))
     fit_columns(ctx, table, [30, *[6] * len(periods), 8, 7, 10, 18])
     text = (

@@ -9,4 +9,6 @@ from plan_builder.word.document import render_docx_template
 
 def render_signoff(ctx: RenderContext, signoff: SignOff, call: BlockCall) -> None:
     """`::: signoff`: the signatories table, statement and approval note from the sign-off template."""
-    render_docx_template(signoff.template, signoff.display, signoff.fields, ctx.env, ctx.document)
+    render_docx_template(
+        signoff.template, signoff.display, signoff.fields, ctx.env, ctx.document, ctx.colours.table_header
+    )
