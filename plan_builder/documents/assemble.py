@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan_builder.documents.plan import cover_fields, footer_text, keywords, plan_subject, plan_title
 from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.outline import SectionTitle, section_titles
 from plan_builder.outputs.cache import ImageCache
 from plan_builder.outputs.digest import data_digest, file_digest
 from plan_builder.outputs.fragments import FragmentCache, render_with_cache
@@ -70,7 +71,6 @@ class _Assembly:
     template_digest: str
     placed: set[str] = field(default_factory=set)
     """Blocks the tool has placed so far, so none appears twice."""
-    counters: dict[str, int] = field(default_factory=lambda: {"section": 0, "appendix": 0})
 
     def new_context(self) -> RenderContext:
         """A fresh document from the plan's template, with every block bound to this plan's data."""
@@ -131,7 +131,12 @@ def render_document(
     contents = doc_ops.add_contents(ctx.document)
     for name in assembly.automatic.get(AFTER_CONTENTS, []):
         ctx.directives[name](ctx, BlockCall(where=str(plan.source.path), by_tool=True))
-    separate = [appendix for rendered in sections if (appendix := _section(assembly, ctx, rendered))]
+    titles = section_titles([r.section for r in sections], manifest.number_headings)
+    separate = [
+        appendix
+        for rendered, title in zip(sections, titles, strict=True)
+        if (appendix := _section(assembly, ctx, rendered, title))
+    ]
     doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
     _finish(ctx, plan, plan_title(plan), plan_subject(plan))
     return RenderedPlan(document=ctx.document, ctx=ctx, appendices=separate)
@@ -153,26 +158,15 @@ def _cover(assembly: _Assembly, ctx: RenderContext) -> None:
     )
 
 
-def _section_title(section: Section, counters: dict[str, int], number_headings: bool) -> tuple[str, str]:
-    """The Heading 1 text and the prefix for its sub-headings ('3'), counting as it goes."""
-    if section.is_appendix:
-        counters["appendix"] += 1
-        return f"Appendix {counters['appendix']}: {section.title}", ""
-    if section.numbered and number_headings:
-        counters["section"] += 1
-        return f"{counters['section']}. {section.title}", str(counters["section"])
-    return section.title, ""
-
-
 def _section(
-    assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection
+    assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection, heading: SectionTitle
 ) -> tuple[int, Section, Document] | None:
     """Write one section (or, for a separate appendix, a pointer to it); return a separate appendix's document."""
     plan, section = assembly.plan, rendered.section
-    title, sub_number = _section_title(section, assembly.counters, plan.manifest.number_headings)
+    title, sub_number = heading.text, heading.sub_number
     add_heading(ctx, title, 1)
     if section.separate_document:
-        number = assembly.counters["appendix"]
+        number = heading.appendix
         add_paragraph(
             ctx.document, f"This appendix is published as a separate document: {appendix_file_name(plan, number)}."
         )
