@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plan_builder.changes.model import Changes
+from plan_builder.changes.record import part_records, section_records
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
@@ -31,20 +33,15 @@ from plan_builder.figures.performance import (
     load_performance_data,
 )
 from plan_builder.figures.stated import stated_filter, stated_mismatch, where_stated
-from plan_builder.inputs.config import Plan, Status, load_plan
+from plan_builder.inputs.config import Plan, Status, VersionEntry, load_plan
 from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, load_structure
+from plan_builder.outputs.baseline import TrackedChanges, changes_since, write_tracked_changes
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
+from plan_builder.outputs.circulate import history_rows
 from plan_builder.outputs.fragments import FragmentCache
-from plan_builder.outputs.manifest import (
-    ChangeSummary,
-    compare,
-    last_of_other_version,
-    make_manifest,
-    read_manifest,
-    write_manifest,
-)
+from plan_builder.outputs.manifest import ChangeSummary, compare, make_manifest, read_manifest, write_manifest
 from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
 from plan_builder.outputs.write import write_atomic
 from plan_builder.parts.loading import StructuredParts, load_structured
@@ -68,6 +65,8 @@ class BuildResult:
     words: int
     warnings: list[str] = field(default_factory=list)
     changes: ChangeSummary | None = None
+    tracked: TrackedChanges | None = None
+    """The tracked-changes document, when there is a circulated version to compare with."""
 
 
 @dataclass
@@ -168,11 +167,16 @@ def render(
     images: ImageCache,
     fragments: FragmentCache | None,
     *,
-    changes: ChangeSummary | None = None,
+    changes: Changes | None = None,
+    history: list[VersionEntry] | None = None,
 ) -> RenderedPlan:
-    """Render stage: the plan document (and separate appendices) in memory."""
+    """Render stage: the plan document (and separate appendices) in memory.
+
+    `changes` feeds the changes page; `history` adds circulated versions to the version history.
+    """
     performance = computed.performance if inputs.data is not None else None
-    models = document_models(inputs.plan, inputs.structured.parts, inputs.structured.broken, performance, changes)
+    structured = inputs.structured
+    models = document_models(inputs.plan, structured.parts, structured.broken, performance, changes, history or [])
     return render_document(inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments)
 
 
@@ -196,18 +200,24 @@ def prepare(
         [(s.path, s.body_line, s.body) for s in inputs.sections], computed.performance.figures
     )
     plan = inputs.plan
-    record = build_record(plan, computed, f"{document_stem(plan)}.docx")
+    record = build_record(inputs, computed, f"{document_stem(plan)}.docx")
     document = None
     with problems.gather():
-        changes = changes_since_other_version(plan, folder, record)
-        document = render(inputs, computed, images, fragments, changes=changes)
+        changes = changes_since(plan, folder, record)
+        history = history_rows(plan, folder)
+        document = render(inputs, computed, images, fragments, changes=changes, history=history)
     return Prepared(inputs, computed, document, record)
 
 
-def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
-    """The build manifest for this build (written after the documents)."""
+def build_record(inputs: Inputs, computed: Computed, document_name: str) -> dict[str, Any]:
+    """The build manifest for this build (written after the documents).
+
+    Besides hashes and figures it keeps what a later build needs to say what changed in words:
+    sections' titles and text, figures' labels, and the rows of the structured parts.
+    """
+    plan = inputs.plan
     manifest = plan.manifest
-    return make_manifest(
+    record = make_manifest(
         plan_root=plan.root,
         plan={
             "service": manifest.service.name,
@@ -224,6 +234,12 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         extra_inputs=[],
         built_at=dt.datetime.now().astimezone(),
     )
+    named = [(_relative(plan, r.section.path), r.section, r.text) for r in computed.rendered]
+    for name, extra in section_records(named, manifest.number_headings).items():
+        record["sections"][name].update(extra)
+    record["plan"]["area"] = manifest.performance.area if manifest.performance else ""
+    record["parts"] = part_records(inputs.structured.parts)
+    return record
 
 
 def _relative(plan: Plan, path: Path) -> str:
@@ -313,10 +329,12 @@ def build(
     images.flush()  # caches are written only once the documents are
     fragments.flush()
     prune_cache(cache_dir)
-    warnings = prepared.warnings
-    changes = record_build(
-        target, {**prepared.record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings}
+    record = prepared.record
+    tracked, tracked_warnings = write_tracked_changes(
+        plan, rendered_plan.document, folder, dt.datetime.fromisoformat(record["built_at"])
     )
+    warnings = prepared.warnings + tracked_warnings
+    changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
     document = rendered_plan.document
     return BuildResult(
         path=target,
@@ -329,15 +347,8 @@ def build(
         words=sum(len(r.text.split()) for r in computed.rendered),
         warnings=warnings,
         changes=changes,
+        tracked=tracked,
     )
-
-
-def changes_since_other_version(plan: Plan, folder: Path, record: dict[str, Any]) -> ChangeSummary | None:
-    """For a draft's 'Changes since version N' page: compare with the last build of another version."""
-    if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
-        return None
-    previous = last_of_other_version(folder, plan.manifest.version)
-    return compare(previous, record) if previous else None
 
 
 def record_build(target: Path, record: dict[str, Any]) -> ChangeSummary | None:

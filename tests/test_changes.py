@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from plan_builder.changes.align import Step, align, ratio
@@ -135,10 +138,13 @@ def test_an_older_manifest_without_text_still_compares():
 
 
 def test_sections_added_removed_and_renamed():
-    old = manifest("0.1", sections={
-        "sections/a.md": {"sha256": "1", "title": "1. Old name", "text": "Same."},
-        "sections/b.md": {"sha256": "2", "title": "2. Going", "text": "Bye."},
-    })
+    old = manifest(
+        "0.1",
+        sections={
+            "sections/a.md": {"sha256": "1", "title": "1. Old name", "text": "Same."},
+            "sections/b.md": {"sha256": "2", "title": "2. Going", "text": "Bye."},
+        },
+    )
     new = manifest("0.2", sections={
         "sections/c.md": {"sha256": "3", "title": "1. Arriving", "text": "Hello."},
         "sections/a.md": {"sha256": "1", "title": "2. New name", "text": "Same."},
@@ -166,3 +172,38 @@ def test_status_change_is_named():
     new = manifest("0.2")
     new["plan"]["status"] = "board-review"
     assert compare(manifest("0.1"), new).lines()[1] == "Status: draft -> board-review"
+
+
+def write(path: Path, record: dict) -> Path:
+    path.write_text(json.dumps(record))
+    return path
+
+
+def test_diff_of_two_manifests(tmp_path, run_cli):
+    old = write(tmp_path / "old.json", manifest("0.1", figures={"x": {"label": "Things: Things", "display": "1",
+                                                                         "value": 1, "period": "2024"}}))  # fmt: skip
+    new = write(tmp_path / "new.json", manifest("0.2", figures={"x": {"label": "Things: Things", "display": "2",
+                                                                         "value": 2, "period": "2024"}}))  # fmt: skip
+    run = run_cli(["diff", str(old), str(new)])
+    assert run.code == 0
+    assert run.out.splitlines()[1:] == ["Figures changed (1):", "  Things, 2024: 1 -> 2"]
+
+
+def test_diff_needs_both_or_neither(tmp_path, run_cli):
+    run = run_cli(["diff", str(tmp_path / "old.json")])
+    assert (run.code, run.err) == (
+        2,
+        "error: give both OLD and NEW, or neither (the last circulated version and the latest build)\n",
+    )
+
+
+def test_diff_of_something_else_is_refused(tmp_path, run_cli):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    run = run_cli(["diff", str(text), str(text)])
+    assert (run.code, run.err) == (1, f"error: {text}: expected a build manifest (.json) or a plan document (.docx)\n")
+
+
+def test_diff_before_anything_was_built(tmp_path, run_cli):
+    run = run_cli(["diff", "--output", str(tmp_path)])
+    assert (run.code, run.err) == (1, f"error: {tmp_path / 'manifests'}: need two builds to compare; found 0\n")

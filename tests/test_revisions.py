@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import docx
 from conftest import TEMPLATES_DIR
@@ -52,7 +53,9 @@ def test_a_changed_figure_is_one_word_changed_and_keeps_its_formatting():
     assert found == [("del", "0.30"), ("ins", "0.15")]
     inserted = next(document.element.body.iter(qn("w:ins")))
     assert inserted.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:b')}") is not None
-    assert all(r.author == "plan-builder" and r.date == "2025-06-20T10:15:00Z" for r in revisions(document.element.body))
+    assert all(
+        r.author == "plan-builder" and r.date == "2025-06-20T10:15:00Z" for r in revisions(document.element.body)
+    )
 
 
 def test_unchanged_documents_get_no_revisions():
@@ -178,3 +181,39 @@ def test_page_numbers_are_not_changes():
     assert tracked(contents_entry("3"), contents_entry(""))[1] == []
     assert content_fingerprint(make(contents_entry("3"))) == content_fingerprint(make(contents_entry("")))
     assert content_fingerprint(make(sentence("0.30"))) != content_fingerprint(make(sentence("0.15")))
+
+
+def test_diff_writes_tracked_changes_for_any_two_documents(tmp_path: Path, run_cli):
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    make(sentence("0.30")).save(str(old))
+    make(sentence("0.15")).save(str(new))
+    out = tmp_path / "changes.docx"
+    run = run_cli(["diff", str(old), str(new), "--docx", str(out)])
+    assert (run.code, run.err) == (0, "")
+    assert run.out == f"Wrote {out} (1 insertions, 1 deletions)\n"
+    assert [(r.kind, r.text) for r in revisions(docx.Document(str(out)).element.body)] == [
+        ("del", "0.30"),
+        ("ins", "0.15"),
+    ]
+
+
+def test_diff_of_documents_without_manifests_needs_docx(tmp_path: Path, run_cli):
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    make(sentence("0.30")).save(str(old))
+    make(sentence("0.15")).save(str(new))
+    run = run_cli(["diff", str(old), str(new)])
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (
+        f"error: {old}: no build manifest beside it (old.json), so its changes cannot be put in words; "
+        "--docx OUT.docx writes the tracked changes from the two documents\n"
+    )
+
+
+def test_diff_of_a_file_that_is_not_a_word_document(tmp_path: Path, run_cli):
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    old.write_text("not a zip")
+    make(sentence("0.15")).save(str(new))
+    run = run_cli(["diff", str(old), str(new), "--docx", str(tmp_path / "out.docx")])
+    assert (run.code, run.out) == (1, "")
+    assert run.err == f"error: {old}: not a Word document (File is not a zip file)\n"
+    assert not (tmp_path / "out.docx").exists()

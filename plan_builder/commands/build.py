@@ -46,6 +46,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Wrote {path}")
     if args.board_pack:
         print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
+    if result.tracked is not None:
+        print(f"Wrote {result.tracked.describe()}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
         f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
