@@ -59,6 +59,11 @@ def test_word_changes_name_the_words_removed_and_added():
         ("rose", "0.30"),
         ("fell", "0.15"),
     )
+    # Punctuation next to a changed word is not part of the change.
+    assert word_changes("a change of +16.2%, so it met monthly.", "a change of +4.8%, so it met weekly.") == (
+        ("+16.2%", "monthly"),
+        ("+4.8%", "weekly"),
+    )
 
 
 def test_sentence_changes_in_reading_order():
@@ -106,7 +111,7 @@ def row(key: str, label: str, **fields: str) -> dict:
 def test_parts_compare_by_row():
     old = {
         "actions": [row("A7", "Action A7 (Train staff)", status="Planned but not started", lead="Sam")],
-        "budget": [row("total", "Budget 2025-26: total", total="£2,109,807")],
+        "budget": [row("total", "Budget 2025-26", **{"pooled total": "£2,109,807"})],
     }
     new = {
         "actions": [
@@ -118,7 +123,7 @@ def test_parts_compare_by_row():
     assert [c.describe() for c in compare_parts(old, new)] == [
         "Action A7 (Train staff): status: Planned but not started -> Completed",
         "Action A8 (Review letters): added",
-        "Budget 2025-26: total: removed",
+        "Budget 2025-26: removed",
     ]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import PLAN_YAML, needs_libreoffice, plan_yaml, section_text, write_plan
+from conftest import PLAN_YAML, copy_example_plan, needs_libreoffice, plan_yaml, section_text, write_plan
 from docx_revisions import accept_all, block_texts, revisions, story
 
 from plan_builder.commands.cli import main
@@ -335,3 +335,66 @@ def test_libreoffice_opens_the_tracked_changes_and_shows_both_versions(scenario,
     )
     assert "meets monthlyevery fortnight at the youth centre" in text  # deleted and inserted words, side by side
     assert "We also ran a survey of parents in the summer holidays." in text
+
+
+@pytest.mark.slow
+def test_the_example_plan_with_rows_sections_and_data_changed(tmp_path, run_cli):
+    """The whole example: a section removed, a paragraph added, an action, a budget line, a new risk, new data."""
+    plan = copy_example_plan(tmp_path)
+    edit(plan / "plan.yaml", 'version: "0.3"', 'version: "0.2"')
+    assert run_cli(["build", str(plan)]).code == 0
+    assert run_cli(["circulate", str(plan), "--to", "Board, 12 June 2025", "--on", "2025-06-12"]).code == 0
+    edit(plan / "plan.yaml", 'version: "0.2"', 'version: "0.3"')
+    edit(plan / "plan.yaml", "  - sections/06-board-development.md\n", "")
+    edit(
+        plan / "sections/03-child-first.md",
+        "\n\n",
+        "\n\nA new paragraph on trauma-informed practice, as the board asked.\n\n",
+    )
+    edit(plan / "data/actions.yaml", "    status: not-started", "    status: completed")
+    edit(plan / "data/budget.yaml", "        staffing: 730,446", "        staffing: 740,446")
+    edit(plan / "data/budget.yaml", "stated_total: 1,078,536", "stated_total: 1,088,536")
+    edit(plan / "data/budget.yaml", "stated_total: 2,109,807", "stated_total: 2,119,807")
+    edit(
+        plan / "data/risks.yaml",
+        "risks:\n",
+        "risks:\n  - title: Loss of the youth centre lease\n    owner: Service Manager\n"
+        "    inherent: {impact: 3, likelihood: 3}\n    residual: {impact: 3, likelihood: 2}\n    review: 2025-12-31\n",
+    )
+    edit(
+        plan / "data/first-time-entrants.csv",
+        "2024-01-01,2024-12-31,Calderbrook,61,31500",
+        "2024-01-01,2024-12-31,Calderbrook,55,31500",
+    )
+    assert run_cli(["build", str(plan)]).code == 0
+    lines = run_cli(["diff", "--output", str(plan / "output")]).out.splitlines()
+    assert lines[1:5] == [
+        "Sections changed (3):",
+        "  3. Child First",
+        '    Added: "A new paragraph on trauma-informed practice, as the board asked."',
+        "  8. Performance",
+    ]
+    assert "  Section removed: 6. Board development" in lines
+    assert "  First time entrants per 100,000 children aged 10-17, Jan-Dec 2024: 194 (Red) -> 175 (Red)" in lines
+    assert lines[lines.index("Risks, actions, budget and standards changed (7):") + 1 :] == [
+        "  Risk R7 (Loss of the youth centre lease): added",
+        "  Action A2 (Add ethnicity, care status and SEND to the decision-point...): status: "
+        "Planned but not started -> Completed",
+        "  Budget 2025-26: Local authority: Calderbrook Metropolitan Borough Council: staffing: £771,826 -> £781,826",
+        "  Budget 2025-26: Local authority: Calderbrook Metropolitan Borough Council: total: £1,078,536 -> £1,088,536",
+        "  Budget 2025-26: Local authority: Calderbrook Metropolitan Borough Council, Children's Services: staffing: "
+        "£730,446 -> £740,446",
+        "  Budget 2025-26: Local authority: Calderbrook Metropolitan Borough Council, Children's Services: total: "
+        "£975,156 -> £985,156",
+        "  Budget 2025-26: pooled total: £2,109,807 -> £2,119,807",
+    ]
+    output = plan / "output"
+    tracked = docx.Document(str(output / "calderbrook-youth-justice-service-2025-26-draft-tracked-changes.docx"))
+    new = docx.Document(str(output / "calderbrook-youth-justice-service-2025-26-draft.docx"))
+    assert block_texts(accept_all(story(tracked.part))) == block_texts(story(new.part))
+    found = [(r.kind, r.text) for r in revisions(story(tracked.part))]
+    assert ("del", "6. Board development") in found  # the removed section, whole
+    assert ("ins", "A new paragraph on trauma-informed practice, as the board asked.") in found
+    assert ("del", "Planned but not started") in found and ("ins", "Completed") in found
+    assert ("del", "£730,446") in found and ("ins", "£740,446") in found
+    assert ("ins", "Loss of the youth centre lease") in found

@@ -107,7 +107,7 @@ def budget_rows(budget: Budget) -> list[Row]:
         if row.previous is not None:
             fields[f"total {budget.previous_year}"] = row.previous
         rows.append(_money_row(f"contribution:{label}", f"Budget {budget.year}: {label}", fields))
-    rows.append(_money_row("total", f"Budget {budget.year}: total", {"total": budget.total.total}))
+    rows.append(_money_row("total", f"Budget {budget.year}", {"pooled total": budget.total.total}))
     for funding in budget.additional:
         rows.append(_money_row(f"funding:{funding.name}", f"Funding outside the pooled budget: {funding.name}",
                                {"amount": funding.amount}))  # fmt: skip

@@ -98,10 +98,16 @@ def word_changes(old: str, new: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     added: list[str] = []
     for step_old, step_new in _changed_runs(before, after):
         if step_old:
-            removed.append(" ".join(step_old))
+            removed.append(_phrase(step_old))
         if step_new:
-            added.append(" ".join(step_new))
+            added.append(_phrase(step_new))
     return tuple(removed), tuple(added)
+
+
+def _phrase(words: list[str]) -> str:
+    """Words as quoted in a change: '+16.2%,' is shown as '+16.2%' (the comma did not change)."""
+    text = " ".join(words)
+    return text.strip(",;:.") or text
 
 
 def _changed_runs(before: list[str], after: list[str]) -> list[tuple[list[str], list[str]]]:
