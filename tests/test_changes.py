@@ -176,7 +176,15 @@ def test_nothing_changed():
 def test_status_change_is_named():
     new = manifest("0.2")
     new["plan"]["status"] = "board-review"
-    assert compare(manifest("0.1"), new).lines()[1] == "Status: draft -> board-review"
+    changes = compare(manifest("0.1"), new)
+    assert changes.lines()[1] == "Status: draft -> board-review"
+    assert changes.summary() == "Only the status has changed."
+
+
+def test_one_change_has_changed():
+    old = manifest("0.1", figures={"x": {"label": "Things: Things", "display": "1", "value": 1}})
+    new = manifest("0.2", figures={"x": {"label": "Things: Things", "display": "2", "value": 2}})
+    assert compare(old, new).summary() == "1 figure has changed."
 
 
 def write(path: Path, record: dict) -> Path:
@@ -212,3 +220,22 @@ def test_diff_of_something_else_is_refused(tmp_path, run_cli):
 def test_diff_before_anything_was_built(tmp_path, run_cli):
     run = run_cli(["diff", "--output", str(tmp_path)])
     assert (run.code, run.err) == (1, f"error: {tmp_path / 'manifests'}: need two builds to compare; found 0\n")
+
+
+def test_the_summary_counts_rows_not_fields():
+    old = manifest(
+        "0.1",
+        parts={
+            "budget": [
+                row("contribution:LA", "Budget 2025-26: Local authority: Calderbrook", staffing="£1", total="£1"),
+                row("total", "Budget 2025-26", **{"pooled total": "£1"}),
+            ]
+        },
+    )
+    new = manifest("0.2", parts={"budget": [
+        row("contribution:LA", "Budget 2025-26: Local authority: Calderbrook", staffing="£2", total="£2"),
+        row("total", "Budget 2025-26", **{"pooled total": "£2"}),
+    ]})  # fmt: skip
+    changes = compare(old, new)
+    assert len(changes.rows) == 3
+    assert changes.summary() == "2 rows of the risk register, action plan, budget or National Standards have changed."

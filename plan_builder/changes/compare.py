@@ -132,11 +132,11 @@ def compare_parts(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[RowCha
         for key, row in after.items():
             previous = before.get(key)
             if previous is None:
-                found.append(RowChange(part, row["label"], "added"))
+                found.append(RowChange(part, row["label"], kind="added"))
                 continue
             for field, value in row["fields"].items():
                 was = previous["fields"].get(field, "")
                 if was != value:
-                    found.append(RowChange(part, f"{row['label']}: {field}", "changed", was, value))
-        found += [RowChange(part, row["label"], "removed") for key, row in before.items() if key not in after]
+                    found.append(RowChange(part, row["label"], field, "changed", was, value))
+        found += [RowChange(part, row["label"], kind="removed") for key, row in before.items() if key not in after]
     return found

@@ -71,14 +71,21 @@ class RowChange:
 
     part: str
     """'risks', 'actions', 'budget' or 'standards'."""
-    what: str
-    """'Risk R3 (Children are criminally exploited): residual score', or the row's label when added or removed."""
+    row: str
+    """What a reader calls the row: 'Risk R3 (Children are criminally exploited)'."""
+    field: str = ""
+    """The field that changed ('residual score'); '' when the whole row is new or gone."""
     kind: Literal["changed", "added", "removed"] = "changed"
     old: str = ""
     new: str = ""
 
+    @property
+    def what(self) -> str:
+        """'Risk R3 (...): residual score', or the row alone when it was added or removed."""
+        return f"{self.row}: {self.field}" if self.field else self.row
+
     def describe(self) -> str:
-        """'Risk R3 (...): residual score 9 (Medium) -> 12 (Medium)', '... added' or '... removed'."""
+        """'Risk R3 (...): residual score: 9 (Medium) -> 12 (Medium)', '...: added' or '...: removed'."""
         if self.kind != "changed":
             return f"{self.what}: {self.kind}"
         return f"{self.what}: {self.old or 'blank'} {ARROW} {self.new or 'blank'}"
@@ -105,16 +112,15 @@ class Changes:
         return not (self.status or self.figures or self.sections or self.rows)
 
     def summary(self) -> str:
-        """'2 sections, 4 figures and 1 row of the risk register, action plan or budget have changed.'."""
-        counts = [
-            _count(len(self.sections), "section"),
-            _count(len(self.figures), "figure"),
-            _count(len({row.what.split(": ")[0] for row in self.rows}), "row")
-            + " of the risk register, action plan, budget or National Standards",
-        ]
-        if self.empty:
-            return "Nothing has changed."
-        return f"{', '.join(counts[:-1])} and {counts[-1]} have changed."
+        """'2 sections, 4 figures and 1 row of the risk register, ... have changed.' (only what did change)."""
+        rows = len({(row.part, row.row) for row in self.rows})
+        counts = [_count(len(self.sections), "section"), _count(len(self.figures), "figure")]
+        counts.append(_count(rows, "row") + " of the risk register, action plan, budget or National Standards")
+        counts = [count for count in counts if not count.startswith("0 ")]
+        if not counts:
+            return "Only the status has changed." if self.status else "Nothing has changed."
+        text = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} and {counts[-1]}"
+        return f"{text} {'has' if len(counts) == 1 and counts[0].startswith('1 ') else 'have'} changed."
 
     def lines(self, *, verbose: bool = False) -> list[str]:
         """The changes as text, one item a line: what `plan-builder diff` prints."""
