@@ -398,3 +398,23 @@ def test_the_example_plan_with_rows_sections_and_data_changed(tmp_path, run_cli)
     assert ("del", "Planned but not started") in found and ("ins", "Completed") in found
     assert ("del", "£730,446") in found and ("ins", "£740,446") in found
     assert ("ins", "Loss of the youth centre lease") in found
+
+
+def _has_uno() -> bool:
+    return subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("converter", [pytest.param("soffice", marks=needs_libreoffice)])
+@pytest.mark.skipif(not _has_uno(), reason="needs LibreOffice's Python (apt-get install python3-uno)")
+def test_libreoffice_accept_all_gives_the_new_document(scenario, tmp_path, converter):
+    """A real editor's "Accept all", not only our reading of the XML: its text is the new plan's, word for word."""
+    accepted, new = tmp_path / "accepted.txt", tmp_path / "new.txt"
+    script = Path(__file__).with_name("uno_accept_all.py")
+    subprocess.run(
+        ["/usr/bin/python3", str(script), "Accept", str(scenario.tracked), str(accepted), str(scenario.new), str(new)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert accepted.read_text(encoding="utf-8") == new.read_text(encoding="utf-8")
+    assert "meets every fortnight at the youth centre" in accepted.read_text(encoding="utf-8")
