@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 from conftest import TEMPLATES_DIR
@@ -217,3 +218,29 @@ def test_diff_of_a_file_that_is_not_a_word_document(tmp_path: Path, run_cli):
     assert (run.code, run.out) == (1, "")
     assert run.err == f"error: {old}: not a Word document (File is not a zip file)\n"
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_cell_whose_paragraph_became_a_table_is_replaced_not_merged():
+    def grid(d: Document) -> Any:
+        outer = d.add_table(rows=2, cols=2)
+        for (row, column), text in {(0, 0): "Indicator", (0, 1): "Value", (1, 0): "Custody"}.items():
+            outer.cell(row, column).text = text
+        return outer.cell(1, 1)
+
+    def old(d: Document) -> None:
+        grid(d).text = "Plain value"
+
+    def new(d: Document) -> None:
+        cell = grid(d)
+        cell.add_table(rows=1, cols=1).cell(0, 0).text = "Nested value"
+        first = cell.paragraphs[0]._p
+        first.getparent().remove(first)  # the cell now holds the table, then its closing paragraph
+
+    document, found = tracked(old, new)
+    assert found == [
+        ("del-mark", ""),
+        ("del", "Plain value"),
+        ("ins-row", ""),
+        ("ins", "Nested value"),
+        ("ins-mark", ""),
+    ]

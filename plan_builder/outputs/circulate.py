@@ -33,7 +33,7 @@ SHOWN_STALE = 3
 
 @dataclass(frozen=True)
 class Circulation:
-    """A circulated version: its frozen document, PDF (if any) and manifest with its `circulations`."""
+    """A circulated version: its manifest (with its `circulations`) and, beside it, its frozen document."""
 
     manifest_path: Path
     record: dict[str, Any]
@@ -47,12 +47,6 @@ class Circulation:
     def document(self) -> Path:
         """The circulated .docx."""
         return self.manifest_path.with_suffix(".docx")
-
-    @property
-    def pdf(self) -> Path | None:
-        """The circulated PDF, if the circulated build made one."""
-        path = self.manifest_path.with_suffix(".pdf")
-        return path if path.exists() else None
 
     @property
     def first(self) -> dict[str, str]:
@@ -154,7 +148,7 @@ def circulate(plan: Plan, folder: Path, *, to: str = "", on: dt.date | None = No
     again = kept.exists()
     if again:
         _check_same(kept, document, target, plan.manifest.version)
-    previous = read_manifest(target)["circulations"] if target.exists() else []
+    previous = read_manifest(target).get("circulations", []) if target.exists() else []
     files = [] if again else [_copy(document, kept)]
     if pdf is not None and pdf.exists() and not target.with_suffix(".pdf").exists():
         files.append(_copy(pdf, target.with_suffix(".pdf")))

@@ -117,10 +117,10 @@ def _content_key(element: Any, story: Story) -> str:
     blips = [story.image_key(e.get(R_EMBED) or "") for e in element.iter() if e.get(R_EMBED) is not None]
     described = [e.get("descr") or "" for e in element.iter() if e.get("descr") is not None]
     text = "".join(element.itertext())
-    return "\x00" + etree_name(element) + ":" + "|".join([*blips, *described, text])
+    return "\x00" + _local_name(element) + ":" + "|".join([*blips, *described, text])
 
 
-def etree_name(element: Any) -> str:
+def _local_name(element: Any) -> str:
     """'drawing' for a w:drawing element."""
     return str(element.tag).rsplit("}", 1)[-1]
 

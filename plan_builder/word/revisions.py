@@ -98,9 +98,9 @@ class _Comparison:
         return tuple(self.key(block, story) for block in cell if block.tag in BLOCKS)
 
     def similarity(self, old: Any, new: Any) -> float:
-        """How alike two blocks are: words for paragraphs, cells for tables, 0 for a paragraph and a table."""
+        """How alike two blocks are (0 to 1): words for paragraphs, cells for tables; -1 for a paragraph and a table."""
         if old.tag != new.tag:
-            return 0.0
+            return -1.0  # below every threshold, even a cell's 0: a paragraph never becomes a table
         old_key, new_key = self.key(old, self.old), self.key(new, self.new)
         if old.tag == W_P:
             return ratio(words(old_key), words(new_key))
@@ -154,7 +154,10 @@ class _Comparison:
 
     def changed(self, old: Any, new: Any) -> None:
         """A paired block: words for a paragraph; rows and cells for a table with the same columns."""
-        if old.tag == W_P:
+        if old.tag != new.tag:
+            new.addprevious(self.deleted_copy(old))
+            self.inserted(new)
+        elif old.tag == W_P:
             mark_changed_paragraph(old, new, self.old, self.new, self.marks)
             for removed in new.iter(W_DEL):  # words put back from the old document: a picture needs its image
                 self._carry_relationships(removed)
