@@ -168,3 +168,18 @@ def test_circulate_date_must_be_a_date(built, run_cli):
     with pytest.raises(SystemExit) as exit_info:
         main(["circulate", str(built), "--on", "12 June"])
     assert exit_info.value.code == 2
+
+
+def test_changes_page_names_a_status_change(built, run_cli):
+    assert run_cli(["circulate", "--on", "2025-06-12"], cwd=built).code == 0
+    edit(built / "plan.yaml", 'version: "0.1"', 'version: "0.2"')
+    edit(built / "plan.yaml", "status: draft", "status: board-review\nchanges_page: true")
+    assert run_cli(["build"], cwd=built).code == 0
+    document = docx.Document(str(built / "output" / "testford-youth-justice-service-2025-26-board-review.docx"))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("Changes since version 0.1")
+    assert texts[start + 1 : start + 3] == [
+        "Compared with version 0.1 (draft) as circulated on 12 June 2025: Only the status has changed.",
+        "The status changed from draft to board review.",
+    ]
+    assert (built / "output" / "testford-youth-justice-service-2025-26-board-review-tracked-changes.docx").exists()

@@ -8,11 +8,13 @@ only that their text changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from plan_builder.changes.model import Changes, FigureChange, RowChange, SectionChange
 from plan_builder.changes.sentences import sentence_changes
+from plan_builder.figures.formatting import long_date
 
 NONE = "none"
 """Shown for a figure that did not exist in one of the two builds."""
@@ -25,7 +27,8 @@ def describe_build(manifest: Mapping[str, Any]) -> str:
     circulations = manifest.get("circulations") or []
     if circulations:
         last = circulations[-1]
-        return f"{name} as circulated " + (f"to {last['to']}" if last.get("to") else f"on {last['on'][:10]}")
+        when = long_date(dt.date.fromisoformat(str(last["on"])[:10]))
+        return f"{name} as circulated " + (f"to {last['to']}" if last.get("to") else f"on {when}")
     built = str(manifest.get("built_at", "?"))
     return f"{name} built {built[:10]} {built[11:16]}".rstrip()
 

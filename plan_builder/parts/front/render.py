@@ -56,7 +56,7 @@ def render_changes(ctx: RenderContext, front: FrontPages, call: BlockCall) -> No
     heading.paragraph_format.page_break_before = True
     add_paragraph(ctx.document, f"Compared with {changes.old_label}: {changes.summary()}")
     if changes.status:
-        before, after = (Status(value).label if value in STATUSES else value for value in changes.status)
+        before, after = (Status(value).label.lower() if value in STATUSES else value for value in changes.status)
         add_paragraph(ctx.document, f"The status changed from {before} to {after}.")
     if changes.sections:
         _label(ctx, "Sections")
