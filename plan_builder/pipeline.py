@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plan_builder.changes.model import Changes
+from plan_builder.changes.record import part_records, section_records
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
@@ -31,22 +33,17 @@ from plan_builder.figures.performance import (
 )
 from plan_builder.figures.result import PerformanceResult
 from plan_builder.figures.stated import stated_filter
-from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, load_plan
+from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, VersionEntry, load_plan
 from plan_builder.inputs.outline import document_sections, manifest_where, validate_outline
 from plan_builder.inputs.prompts import Prompt, find_prompts, find_yaml_prompts, mark_prompts
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, is_structure_file, load_structure
 from plan_builder.inputs.tables import check_tables
+from plan_builder.outputs.baseline import TrackedChanges, changes_since, write_tracked_changes
 from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
+from plan_builder.outputs.circulate import history_rows
 from plan_builder.outputs.fragments import FragmentCache
-from plan_builder.outputs.manifest import (
-    ChangeSummary,
-    compare,
-    last_of_other_version,
-    make_manifest,
-    read_manifest,
-    write_manifest,
-)
+from plan_builder.outputs.manifest import ChangeSummary, compare, make_manifest, read_manifest, write_manifest
 from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
 from plan_builder.outputs.write import write_atomic
 from plan_builder.parts.loading import StructuredParts, load_structured
@@ -75,6 +72,8 @@ class BuildResult:
     """Which document of the plan folder: 'plan', or a name under `documents:`."""
     documents: list[BuildResult] = field(default_factory=list)
     """Every document the build wrote, this one first."""
+    tracked: TrackedChanges | None = None
+    """The tracked-changes document, when there is a circulated version to compare with."""
 
 
 @dataclass
@@ -220,12 +219,17 @@ def render(
     images: ImageCache,
     fragments: FragmentCache | None,
     *,
-    changes: ChangeSummary | None = None,
+    changes: Changes | None = None,
+    history: list[VersionEntry] | None = None,
     problems: Problems | None = None,
 ) -> RenderedPlan:
-    """Render stage: the plan document (and separate appendices) in memory; each section's problems go to `problems`."""
+    """Render stage: the document (and separate appendices) in memory; each section's problems go to `problems`.
+
+    `changes` feeds the changes page; `history` adds circulated versions to the version history.
+    """
     performance = computed.performance if inputs.data is not None else None
-    models = document_models(inputs.plan, inputs.structured.parts, inputs.structured.broken, performance, changes)
+    structured = inputs.structured
+    models = document_models(inputs.plan, structured.parts, structured.broken, performance, changes, history or [])
     return render_document(
         inputs.plan, computed.rendered, models, computed.env, images=images, fragments=fragments, problems=problems
     )
@@ -291,11 +295,14 @@ def _prepare_one(
         [(s.path, s.body_line, s.body) for s in inputs.sections], computed.performance.figures
     )
     plan = inputs.plan
-    record = build_record(plan, computed, f"{document_stem(plan)}.docx")
+    record = build_record(inputs, computed, f"{document_stem(plan)}.docx")
     document = None
     with problems.gather():
-        changes = changes_since_other_version(plan, folder, record)
-        document = render(inputs, computed, caches[0], caches[1], changes=changes, problems=problems)
+        changes = changes_since(plan, folder, record)
+        history = history_rows(plan, folder)
+        document = render(
+            inputs, computed, caches[0], caches[1], changes=changes, history=history, problems=problems
+        )
     return Prepared(inputs, computed, document, record)
 
 
@@ -314,10 +321,15 @@ def prepare_all_in_place(plan_dir: Path, problems: Problems, documents: list[str
     return prepare_documents(plan_dir, plan_dir / "output", images, fragments, problems, documents)
 
 
-def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str, Any]:
-    """The build manifest for this build (written after the documents)."""
+def build_record(inputs: Inputs, computed: Computed, document_name: str) -> dict[str, Any]:
+    """The build manifest for this build (written after the documents).
+
+    Besides hashes and figures it keeps what a later build needs to say what changed in words:
+    sections' titles and text, figures' labels, and the rows of the structured parts.
+    """
+    plan = inputs.plan
     manifest = plan.manifest
-    return make_manifest(
+    record = make_manifest(
         plan_root=plan.root,
         plan={
             "service": manifest.service.name,
@@ -329,7 +341,7 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         },
         document=document_name,
         pdf=None,
-        sections={_relative(plan, r.section.path): r.text for r in computed.rendered},
+        sections={_section_name(plan, r.section): r.text for r in computed.rendered},
         figures={
             ident: figure.summary() for ident, figure in computed.performance.figures.items() if not figure.alias_of
         },
@@ -337,6 +349,18 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         extra_inputs=[key] if (key := manifest.structure) and is_structure_file(key) else [],
         built_at=dt.datetime.now().astimezone(),
     )
+    named = [(_section_name(plan, r.section), r.section, r.text) for r in computed.rendered]
+    for name, extra in section_records(named, manifest.number_headings).items():
+        record["sections"][name].update(extra)
+    record["plan"]["area"] = manifest.performance.area if manifest.performance else ""
+    record["parts"] = part_records(inputs.structured.parts)
+    return record
+
+
+def _section_name(plan: Plan, section: Section) -> str:
+    """How the manifest names a section: its file, or for a kind's default outline, plan.yaml and its title."""
+    name = _relative(plan, section.path)
+    return f"{name}#{section.title}" if section.blocks else name
 
 
 def _relative(plan: Plan, path: Path) -> str:
@@ -435,17 +459,19 @@ def build(
 
 
 def _write_document(prepared: Prepared, folder: Path, *, pdf: bool, board_pack: bool) -> BuildResult:
-    """Write one prepared document (and its appendices, PDF, board pack and manifest); say what was written."""
+    """Write one prepared document (and its appendices, PDF, board pack, tracked changes and manifest)."""
     plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
     if rendered_plan is None:  # pragma: no cover - checked by the caller
         raise OutputError(f"{plan.root}: the document could not be rendered")
     target, pdf_path, appendix_paths = write_outputs(
         plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
     )
-    warnings = prepared.warnings
-    changes = record_build(
-        target, {**prepared.record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings}
+    record = prepared.record
+    tracked, tracked_warnings = write_tracked_changes(
+        plan, rendered_plan.document, folder, dt.datetime.fromisoformat(record["built_at"])
     )
+    warnings = prepared.warnings + tracked_warnings
+    changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
     document = rendered_plan.document
     return BuildResult(
         path=target,
@@ -459,15 +485,8 @@ def _write_document(prepared: Prepared, folder: Path, *, pdf: bool, board_pack: 
         warnings=warnings,
         changes=changes,
         name=plan.document,
+        tracked=tracked,
     )
-
-
-def changes_since_other_version(plan: Plan, folder: Path, record: dict[str, Any]) -> ChangeSummary | None:
-    """For a draft's 'Changes since version N' page: compare with the last build of another version."""
-    if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
-        return None
-    previous = last_of_other_version(folder, plan.manifest.version, plan.document)
-    return compare(previous, record) if previous else None
 
 
 def record_build(target: Path, record: dict[str, Any]) -> ChangeSummary | None:

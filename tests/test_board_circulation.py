@@ -182,18 +182,26 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
     out = capsys.readouterr().out
     assert out.splitlines()[-1].startswith("Since the previous build (version 0.3 (draft) built ")
     assert out.splitlines()[-1].endswith("6 figure(s), 1 section(s), 1 input file(s) changed; see `plan-builder diff`.")
-    assert main(["diff", "--output", str(plan / "output")]) == 0
+    assert main(["diff", "--output", str(plan / "output"), "--verbose", "--document", "plan"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:] == [
+        "Sections changed (1):",
+        "  9. Performance (sections/09-performance.md)",
+        '    Changed: "In Jan-Dec 2024 Calderbrook courts gave 4 custodial sentences to children, a rate of 0.13 per '
+        '1,000 children aged 10-17, against 0.13 in Jan-Dec 2023 (a difference of 0.00) and 0.08 for England and '
+        'Wales." (removed "6", "0.19", "+0.06)"; added "4", "0.13", "0.00)")',
         "Figures changed (6):",
-        "  custody.change.rate: +0.06 -> 0.00",
-        "  custody.change.sentences: +50.0% -> 0.0%",
-        "  custody.difference.rate: +0.06 -> 0.00",
-        "  custody.difference.sentences: +2 -> 0",
-        "  custody.latest.rate: 0.19 -> 0.13",
-        "  custody.latest.sentences: 6 -> 4",
-        "Sections whose text changed (1):",
-        "  sections/09-performance.md",
+        "  Use of custody: change in custodial sentences, Jan-Dec 2023 to Jan-Dec 2024: +50.0% -> 0.0% "
+        "[custody.change.sentences]",
+        "  Use of custody: difference in custodial sentences, Jan-Dec 2023 to Jan-Dec 2024: +2 -> 0 "
+        "[custody.difference.sentences]",
+        "  Use of custody: Custodial sentences, Jan-Dec 2024: 6 -> 4 [custody.latest.sentences]",
+        "  Use of custody: change in custodial sentences per 1,000 children aged 10-17, Jan-Dec 2023 to Jan-Dec 2024: "
+        "+0.06 -> 0.00 [custody.change.rate]",
+        "  Use of custody: difference in custodial sentences per 1,000 children aged 10-17, Jan-Dec 2023 to "
+        "Jan-Dec 2024: +0.06 -> 0.00 [custody.difference.rate]",
+        "  Use of custody: Custodial sentences per 1,000 children aged 10-17, Jan-Dec 2024: 0.19 (Red) -> 0.13 (Red) "
+        "[custody.latest.rate]",
         "Input files changed (1):",
         "  data/custody.csv",
     ]
@@ -218,7 +226,11 @@ def test_changes_since_version_page_for_the_board(tmp_path):
     assert "Changes since version 0.3" in texts
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     changes = next(t for t in tables if t[0] == ["Figure", "Version 0.3", "Now"])
-    assert ["custody.latest.rate", "0.19", "0.13"] in changes
+    assert [
+        "Use of custody: Custodial sentences per 1,000 children aged 10-17, Jan-Dec 2024",
+        "0.19 (Red)",
+        "0.13 (Red)",
+    ] in changes
 
 
 @pytest.mark.libreoffice

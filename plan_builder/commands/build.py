@@ -65,6 +65,8 @@ def _report(result: BuildResult, *, board_pack: bool) -> None:
         print(f"Wrote {path}")
     if board_pack and result.name == "plan":
         print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
+    if result.tracked is not None:
+        print(f"Wrote {result.tracked.describe()}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
         f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"

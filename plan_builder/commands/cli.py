@@ -19,6 +19,7 @@ from plan_builder.errors import PlanBuilderError
 COMMAND_MODULES = (
     "plan_builder.commands.build",
     "plan_builder.commands.check",
+    "plan_builder.commands.circulate",
     "plan_builder.commands.history",
     "plan_builder.commands.new",
     "plan_builder.commands.import_plan",

@@ -29,6 +29,7 @@ from plan_builder.documents.plan import (
 )
 from plan_builder.errors import Problems
 from plan_builder.inputs.config import Plan, Status
+from plan_builder.inputs.outline import SectionTitle, section_titles
 from plan_builder.inputs.templates import TemplateFile, template_file
 from plan_builder.outputs.cache import ImageCache
 from plan_builder.outputs.digest import data_digest, file_digest
@@ -89,7 +90,6 @@ class _Assembly:
     """plan-builder's style name -> the template's style plan.yaml maps to it (`styles:`)."""
     placed: set[str] = field(default_factory=set)
     """Blocks the tool has placed so far, so none appears twice."""
-    counters: dict[str, int] = field(default_factory=lambda: {"section": 0, "appendix": 0})
 
     def new_context(self) -> RenderContext:
         """A fresh document from the plan's template, with every block bound to this plan's data."""
@@ -164,10 +164,11 @@ def render_document(
     contents = doc_ops.add_contents(ctx.document)
     for name in assembly.automatic.get(AFTER_CONTENTS, []):
         ctx.directives[name](ctx, BlockCall(where=str(plan.source.path), by_tool=True))
+    titles = section_titles([r.section for r in sections], manifest.number_headings)
     separate = []
-    for rendered in sections:
+    for rendered, title in zip(sections, titles, strict=True):
         with problems.gather() if problems is not None else nullcontext():
-            if appendix := _section(assembly, ctx, rendered):
+            if appendix := _section(assembly, ctx, rendered, title):
                 separate.append(appendix)
     doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
     doc_ops.drop_empty_last_section(ctx.document)
@@ -189,26 +190,15 @@ def _cover(assembly: _Assembly, ctx: RenderContext) -> None:
     )
 
 
-def _section_title(section: Section, counters: dict[str, int], number_headings: bool) -> tuple[str, str]:
-    """The Heading 1 text and the prefix for its sub-headings ('3'), counting as it goes."""
-    if section.is_appendix:
-        counters["appendix"] += 1
-        return f"Appendix {counters['appendix']}: {section.title}", ""
-    if section.numbered and number_headings:
-        counters["section"] += 1
-        return f"{counters['section']}. {section.title}", str(counters["section"])
-    return section.title, ""
-
-
 def _section(
-    assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection
+    assembly: _Assembly, ctx: RenderContext, rendered: RenderedSection, heading: SectionTitle
 ) -> tuple[int, Section, Document] | None:
     """Write one section (or, for a separate appendix, a pointer to it); return a separate appendix's document."""
     plan, section = assembly.plan, rendered.section
-    title, sub_number = _section_title(section, assembly.counters, plan.manifest.number_headings)
+    title, sub_number = heading.text, heading.sub_number
     _section_heading(ctx, title, plan.manifest.section_page_breaks)
     if section.separate_document:
-        number = assembly.counters["appendix"]
+        number = heading.appendix
         add_paragraph(
             ctx.document, f"This appendix is published as a separate document: {appendix_file_name(plan, number)}."
         )

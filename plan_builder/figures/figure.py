@@ -172,8 +172,10 @@ class Figure:
         return self.in_text
 
     def summary(self) -> dict[str, Any]:
-        """The fields a build manifest keeps, enough to say what changed."""
+        """The fields a build manifest keeps, enough to say what changed and to name the figure as the plan does."""
         return {
+            "label": self.label,
+            "area": self.area,
             "value": self.value,
             "display": self.display,
             "unit": self.unit.value,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from plan_builder.errors import Problems, SectionError
@@ -116,3 +117,31 @@ def validate_structure(
     if missing and plan.manifest.status is Status.FINAL:
         raise SectionError(*missing)
     return missing
+
+
+@dataclass(frozen=True)
+class SectionTitle:
+    """A section's Heading 1 as the document shows it, and how its sub-headings are numbered."""
+
+    text: str
+    """'4. Voice of the child', 'Appendix 2: Budget costs and contributions', or an unnumbered title."""
+    sub_number: str
+    """The prefix of its sub-headings ('4'), or '' when they are not numbered."""
+    appendix: int = 0
+    """The appendix number (0 for a section)."""
+
+
+def section_titles(sections: list[Section], number_headings: bool) -> list[SectionTitle]:
+    """Each section's numbered title, in order: the document's headings and the changes page use the same."""
+    titles = []
+    counters = {"section": 0, "appendix": 0}
+    for section in sections:
+        if section.is_appendix:
+            counters["appendix"] += 1
+            titles.append(SectionTitle(f"Appendix {counters['appendix']}: {section.title}", "", counters["appendix"]))
+        elif section.numbered and number_headings:
+            counters["section"] += 1
+            titles.append(SectionTitle(f"{counters['section']}. {section.title}", str(counters["section"])))
+        else:
+            titles.append(SectionTitle(section.title, ""))
+    return titles

@@ -31,3 +31,8 @@ def appendix_file_name(plan: Plan, number: int) -> str:
 def board_pack_name(plan: Plan) -> str:
     """File name of the board pack: the plan and its separate appendices in one PDF."""
     return f"{document_stem(plan)}-board-pack.pdf"
+
+
+def tracked_changes_name(plan: Plan) -> str:
+    """File name of the plan with Word revisions against the last circulated version."""
+    return f"{document_stem(plan)}-tracked-changes.docx"

@@ -7,6 +7,7 @@ style (they are about the document, so they are not numbered sections).
 from __future__ import annotations
 
 from plan_builder.figures.formatting import long_date
+from plan_builder.inputs.config import Status
 from plan_builder.parts.front.model import FrontPages
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
@@ -46,29 +47,50 @@ def render_document_control(ctx: RenderContext, front: FrontPages, call: BlockCa
 
 
 def render_changes(ctx: RenderContext, front: FrontPages, call: BlockCall) -> None:
-    """`::: changes`: 'Changes since version N' for the board: figures, sections and data that changed."""
+    """`::: changes`: 'Changes since version N' for the board, in words: sections, figures and rows."""
     changes = front.changes
     if changes is None:  # the registry offers this block only with changes
         return
-    heading = add_paragraph(ctx.document, f"Changes since version {changes.old_version}", "TOC Heading")
+    old = changes.old_version
+    heading = add_paragraph(ctx.document, f"Changes since version {old}", "TOC Heading")
     heading.paragraph_format.page_break_before = True
-    if changes.empty:
-        add_paragraph(ctx.document, f"Nothing has changed since version {changes.old_version}.")
-        return
-    add_paragraph(
-        ctx.document,
-        f"Compared with version {changes.old_version}, {len(changes.figures)} figures, "
-        f"{len(changes.sections)} sections and {len(changes.inputs)} input files have changed.",
-    )
+    add_paragraph(ctx.document, f"Compared with {changes.old_label}: {changes.summary()}")
+    if changes.status:
+        before, after = (Status(value).label.lower() if value in STATUSES else value for value in changes.status)
+        add_paragraph(ctx.document, f"The status changed from {before} to {after}.")
+    if changes.sections:
+        _label(ctx, "Sections")
+        for section in changes.sections:
+            add_paragraph(ctx.document).add_run(section.heading()).bold = True
+            for line in section.details():
+                add_paragraph(ctx.document, line, "List Bullet")
     if changes.figures:
-        table = start_table(ctx, ["Figure", f"Version {changes.old_version}", "Now"])
-        for ident, old, new in changes.figures:
-            cells = add_body_row(table)
-            for cell, text in zip(cells, (ident, old, new), strict=True):
-                add_text_run(cell.paragraphs[0], text)
-        fit_columns(ctx, table, [40, 15, 15])
-    for label, names in (("Sections whose text changed", changes.sections), ("Input files changed", changes.inputs)):
-        if names:
-            add_paragraph(ctx.document).add_run(label).bold = True
-            for name in names:
-                add_paragraph(ctx.document, name, "List Bullet")
+        _label(ctx, "Figures")
+        _change_table(ctx, ["Figure", f"Version {old}", "Now"], [(f.name, f.old, f.new) for f in changes.figures])
+    if changes.rows:
+        _label(ctx, "Risks, actions, budget and National Standards")
+        rows = [(row.what, *_row_values(row.kind, row.old, row.new, old)) for row in changes.rows]
+        _change_table(ctx, ["Item", f"Version {old}", "Now"], rows)
+
+
+STATUSES = {status.value for status in Status}
+
+
+def _label(ctx: RenderContext, text: str) -> None:
+    add_paragraph(ctx.document).add_run(text).bold = True
+
+
+def _row_values(kind: str, before: str, after: str, version: str) -> tuple[str, str]:
+    if kind == "added":
+        return f"not in version {version}", "added"
+    if kind == "removed":
+        return "in the plan", "removed"
+    return before or "blank", after or "blank"
+
+
+def _change_table(ctx: RenderContext, headers: list[str], rows: list[tuple[str, str, str]]) -> None:
+    table = start_table(ctx, headers)
+    for texts in rows:
+        for cell, text in zip(add_body_row(table), texts, strict=True):
+            add_text_run(cell.paragraphs[0], text)
+    fit_columns(ctx, table, [40, 15, 15])
