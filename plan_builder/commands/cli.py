@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "plan_builder.commands.check",
     "plan_builder.commands.history",
     "plan_builder.commands.setup",
+    "plan_builder.commands.data",
 )
 """Modules that each register one or more sub-commands, in the order `--help` lists them."""
 

@@ -112,6 +112,7 @@ def kpi_rows(dataset: Dataset, definitions: list[KpiDefinition]) -> tuple[dict[s
     problems: list[str] = []
     grouped: dict[tuple[str, str, object, object], dict[str, int | None]] = {}
     sources: dict[tuple[str, str, object, object], str] = {}
+    missing: dict[tuple[str, str, object, object], dict[str, str]] = {}
     for record in dataset.records:
         kpi, measure = record["kpi"], record["measure"]
         if kpi not in known:
@@ -128,6 +129,8 @@ def kpi_rows(dataset: Dataset, definitions: list[KpiDefinition]) -> tuple[dict[s
         counts[f"{measure}.numerator"] = record["numerator"]
         counts[f"{measure}.denominator"] = record["denominator"]
         sources.setdefault(key, record.source)
+        for column, why in record.missing.items():
+            missing.setdefault(key, {})[f"{measure}.{column}"] = why
     if problems:
         from plan_builder.errors import DataError
 
@@ -137,7 +140,7 @@ def kpi_rows(dataset: Dataset, definitions: list[KpiDefinition]) -> tuple[dict[s
     by_id = {d.id: d for d in definitions}
     for key, counts in grouped.items():
         kpi, area, start, end = key
-        row = Row(area, Period(start, end), counts, sources[key])  # type: ignore[arg-type]
+        row = Row(area, Period(start, end), counts, sources[key], missing=missing.get(key, {}))  # type: ignore[arg-type]
         rows.setdefault(kpi, []).append(row)
         chain = by_id[kpi].chain
         for before, after in zip(chain, chain[1:], strict=False):

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from plan_builder.figures.figure import Polarity, Unit
 from plan_builder.figures.periods import Period
 from plan_builder.inputs.data import Record
+from plan_builder.inputs.markers import kind_of
 
 Compare = Literal["previous-year", "previous-period"]
 """What 'previous' means: the same period a year earlier, or the period just before."""
@@ -77,6 +78,8 @@ class Row:
     """'data/fte.csv row 7' (or several rows, for a summed cohort)."""
     notes: tuple[str, ...] = ()
     """Where an input came from when not from the row itself (a population from the population table)."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Counts the data mark missing on purpose -> why: 'suppressed in the source'."""
 
     @property
     def label(self) -> str:
@@ -176,7 +179,30 @@ def reoffending_indicator(kind: str) -> Indicator:
 
 def rows_from_records(records: Iterable[Record], start: str, end: str, counts: tuple[str, ...]) -> list[Row]:
     """Turn loaded records into rows of counts, keyed by the named start and end columns."""
-    return [Row(r["area"], Period(r[start], r[end]), {c: r.values.get(c) for c in counts}, r.source) for r in records]
+    return [
+        Row(
+            r["area"],
+            Period(r[start], r[end]),
+            {c: r.values.get(c) for c in counts},
+            r.source,
+            missing={c: r.missing[c] for c in counts if c in r.missing},
+        )
+        for r in records
+    ]
+
+
+def _missing(row: Row, column: str) -> str:
+    """Why a count is missing: 'fte_count for Jan-Dec 2024 is suppressed in the source'."""
+    why = row.missing.get(column)
+    return f"{column} for {row.label} is {why}" if why else f"{column} is missing for {row.label}"
+
+
+def missing_kind(measure: Measure, row: Row) -> str:
+    """The short word a table shows for a measure the source withholds ('suppressed'), or ''."""
+    for column in (measure.numerator, measure.denominator):
+        if column is not None and row.counts.get(column) is None and column in row.missing:
+            return kind_of(row.missing[column])
+    return ""
 
 
 def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[str, float | None]]:
@@ -185,14 +211,14 @@ def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[s
     inputs: dict[str, float | None] = {measure.numerator: numerator}
     if measure.denominator is None:
         if numerator is None:
-            return None, f"{measure.numerator} is missing for {row.label}", inputs
+            return None, _missing(row, measure.numerator), inputs
         return float(numerator), "", inputs
     denominator = row.counts.get(measure.denominator)
     inputs[measure.denominator] = denominator
     if numerator is None:
-        return None, f"{measure.numerator} is missing for {row.label}", inputs
+        return None, _missing(row, measure.numerator), inputs
     if denominator is None:
-        return None, f"{measure.denominator} is missing for {row.label}", inputs
+        return None, _missing(row, measure.denominator), inputs
     if denominator == 0:
         return None, f"{measure.denominator} is zero for {row.label}", inputs
     value = numerator / denominator * measure.scale

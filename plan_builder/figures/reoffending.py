@@ -32,9 +32,13 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
         if not consecutive:
             continue
         counts: dict[str, int | None] = {}
+        missing: dict[str, str] = {}
         for key in quarters[0].counts:
             values = [q.counts[key] for q in quarters]
             counts[key] = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+            gap = next((q for q in quarters if q.counts[key] is None and key in q.missing), None)
+            if gap is not None:
+                missing[key] = f"{gap.missing[key]} for the {gap.label} cohort"
         where = quarters[0].source.rsplit(" row ", 1)[0]
         numbers = ", ".join(q.source.rsplit(" row ", 1)[-1] for q in quarters)
         annual.append(
@@ -43,6 +47,7 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
                 Period(quarters[0].period.start, quarters[-1].period.end),
                 counts,
                 f"{where} rows {numbers} (summed)",
+                missing=missing,
             )
         )
     return annual

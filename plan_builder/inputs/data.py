@@ -3,20 +3,25 @@
 Every dataset is one row per area and period (or cohort). Cells are checked here,
 so later stages get clean typed records: a missing column, a non-numeric cell or
 a duplicate row is an error naming the file, sheet, row and column. An empty
-count is kept as None and shown as "n/a" with its reason, never as zero.
-The contract is documented in docs/data-contract.md.
+count is kept as None and shown as "n/a" with its reason, never as zero; so is a
+count marked missing on purpose ('[c]' suppressed, '[x]' or '..' not available,
+'[z]' not applicable: `inputs.markers`), which keeps its reason.
+Files are read by `inputs.readers` (CSV, .xlsx, .xlsm, .xls, .ods; a sheet, a
+header row other than the first, a cell range). The contract is documented in
+docs/data-contract.md.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import DataError
+from plan_builder.inputs.markers import missing_marker
+from plan_builder.inputs.readers import read_table
 
 DATE = "date"
 TEXT = "text"
@@ -88,6 +93,8 @@ class Record:
     values: dict[str, Any]
     source: str
     """'data/fte.csv row 7' or 'data/performance.xlsx [FTE] row 7'."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Columns marked missing on purpose (their value is None) -> why: "suppressed in the source ('[c]')"."""
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -103,11 +110,8 @@ class Dataset:
     records: list[Record]
 
 
-def _where(path: Path, sheet: str | None) -> str:
-    return f"{path} [{sheet}]" if sheet else str(path)
-
-
-def _parse_date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD (or DD/MM/YYYY); ValueError otherwise."""
     text = text.strip()
     if len(text) == 10 and text.isascii() and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
         return dt.date.fromisoformat(text)  # the usual form, without strptime's cost; bad dates raise ValueError
@@ -117,6 +121,19 @@ def _parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError
+
+
+def read_cell(kind: str, raw: Any) -> tuple[Any, str | None]:
+    """Convert one cell to (value, why it is missing); raise ValueError saying what was expected.
+
+    A number marked missing on purpose ('[c]', '..', '[note 3]') gives (None, its reason).
+    """
+    marked = missing_marker(raw)
+    if marked is not None:
+        if kind not in (COUNT, NUMBER):
+            raise ValueError(f"marks a number as missing, but this column holds a {kind}")
+        return None, marked.reason
+    return _cell(kind, raw), None
 
 
 def _cell(kind: str, raw: Any) -> Any:
@@ -135,7 +152,7 @@ def _cell(kind: str, raw: Any) -> Any:
         if hasattr(raw, "to_pydatetime"):
             return raw.to_pydatetime().date()
         try:
-            return _parse_date(str(raw))
+            return parse_date(str(raw))
         except ValueError:
             raise ValueError("is not a date (expected YYYY-MM-DD)") from None
     if kind in (TEXT, NOTE):
@@ -160,47 +177,38 @@ def _cell(kind: str, raw: Any) -> Any:
     return number
 
 
-def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Return (header, [(row number as the user sees it, cells)])."""
-    if not path.is_file():
-        raise DataError(f"{display}: data file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.reader(handle))
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        except csv.Error as exc:
-            raise DataError(f"{display}: not a readable CSV file ({exc})") from exc
-        if not rows:
-            raise DataError(f"{display}: the file is empty; expected a header row")
-        body = [(index, row) for index, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
-        return [h.strip() for h in rows[0]], body
-    if suffix in (".xlsx", ".xlsm"):
-        import pandas as pd  # Only Excel needs pandas; CSV stays fast.
-
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, header=0)
-        except ValueError as exc:
-            raise DataError(f"{display}: sheet {sheet!r} not found ({exc})") from exc
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise DataError(f"{display}: not a readable Excel workbook ({exc})") from exc
-        header = [str(c).strip() for c in frame.columns]
-        body = []
-        for index, row in enumerate(frame.itertuples(index=False), start=2):
-            cells: list[Any] = [None if (isinstance(v, float) and v != v) else v for v in row]
-            if any(c is not None and str(c).strip() for c in cells):
-                body.append((index, cells))
-        return header, body
-    raise DataError(f"{display}: expected a .csv or .xlsx file")
+def _read_rows(
+    path: Path, display: Path, sheet: str | None, header_row: int | None, cells: str | None
+) -> tuple[str, list[str], list[tuple[int, list[Any]]]]:
+    """Return (where, header, [(row number as the user sees it, cells)]): the rows below the header row."""
+    table = read_table(path, display, sheet, cells)
+    first = table.first_row if header_row is None else header_row
+    if not table.rows or not table.first_row <= first <= table.last_row:
+        raise DataError(f"{table.where}: no header row (row {first}); expected a row of column names")
+    header = ["" if c is None else str(c).strip() for c in table.row(first)]
+    body = []
+    for number in range(first + 1, table.last_row + 1):
+        row = table.row(number)
+        if any(c is not None and str(c).strip() for c in row):
+            body.append((number, row))
+    return table.where, header, body
 
 
-def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None) -> Dataset:
-    """Read one dataset and check every cell against the contract for `name`."""
+def load_dataset(
+    name: str,
+    path: Path,
+    display: Path,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    cell_range: str | None = None,
+) -> Dataset:
+    """Read one dataset and check every cell against the contract for `name`.
+
+    `header_row` is the sheet row holding the column names (default: the first row, or the
+    first row of `cell_range`, a range such as 'A3:H40').
+    """
     columns, key = CONTRACT[name]
-    where = _where(display, sheet)
-    header, rows = _read_rows(path, display, sheet)
+    where, header, rows = _read_rows(path, display, sheet, header_row, cell_range)
     missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]
     if missing:
         raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")
@@ -211,14 +219,18 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
     seen: dict[tuple[Any, ...], int] = {}
     for number, cells in rows:
         values: dict[str, Any] = {}
+        marked: dict[str, str] = {}
         for column, kind in columns.items():
             index = positions[column]
             raw = cells[index] if index < len(cells) else None
             try:
-                values[column] = _cell(kind, raw)
+                values[column], why = read_cell(kind, raw)
             except ValueError as exc:
                 shown = "" if raw is None else str(raw)
                 problems.append(f"{where} row {number}, column '{column}': {shown!r} {exc}")
+                continue
+            if why is not None:
+                marked[column] = why
         if len(values) != len(columns):
             continue
         for column, allowed in CHOICES.items():
@@ -238,7 +250,7 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
                 f"(same {', '.join(key)}: {', '.join(str(v) for v in identity)})"
             )
         seen[identity] = number
-        records.append(Record(values=values, source=f"{where} row {number}"))
+        records.append(Record(values=values, source=f"{where} row {number}", missing=marked))
     if problems:
         raise DataError(*problems)
     return Dataset(name=name, path=display, sheet=sheet, records=records)
