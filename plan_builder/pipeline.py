@@ -225,7 +225,25 @@ def build_record(plan: Plan, computed: Computed, document_name: str) -> dict[str
         warnings=computed.warnings,
         extra_inputs=[],
         built_at=dt.datetime.now().astimezone(),
+        datasets=dataset_provenance(plan),
     )
+
+
+def dataset_provenance(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Each dataset's file (and sheet), source and release date, as the build manifest records them."""
+    config = plan.manifest.performance
+    if config is None:
+        return {}
+    return {
+        name: {
+            "file": source.file,
+            "sheet": source.sheet,
+            "source": source.source,
+            "released": source.released.isoformat() if source.released else None,
+            "pending": bool(source.pending),
+        }
+        for name, source in config.datasets.items()
+    }
 
 
 def _relative(plan: Plan, path: Path) -> str:
