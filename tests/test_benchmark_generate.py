@@ -79,5 +79,6 @@ def test_seed_zero_at_scale_one_is_the_example_plan(tmp_path: Path) -> None:
     plan = generate.generate_plan(tmp_path / "plan")
 
     for folder in ("sections", "data"):
-        for source in sorted((REPO_ROOT / folder).iterdir()):
-            assert (plan / folder / source.name).read_bytes() == source.read_bytes(), source.name
+        for source in sorted(p for p in (REPO_ROOT / folder).rglob("*") if p.is_file()):
+            relative = source.relative_to(REPO_ROOT)
+            assert (plan / relative).read_bytes() == source.read_bytes(), relative
