@@ -612,8 +612,45 @@ def test_the_data_files_own_line_endings_are_kept(make_plan, run_cli):
     (root / "data" / "fte.csv").write_bytes(existing.encode())
     assert run_cli(["data", "import", "sources/fte.xlsx", "--as", "fte"], cwd=root).code == 0
     written = (root / "data" / "fte.csv").read_bytes().decode()
-    assert written.startswith("period_start,period_end,area,fte_count,source_cell\r\n2020-01-01,2020-12-31,Calderbrook,66,\r\n")
+    assert written.startswith(
+        "period_start,period_end,area,fte_count,source_cell\r\n2020-01-01,2020-12-31,Calderbrook,66,\r\n"
+    )
     assert written.count("\r\n") == written.count("\n") == 10
     (root / "data" / "fte.csv").write_bytes(b"period_start\xff\n")
     run = run_cli(["data", "import", "sources/fte.xlsx", "--as", "fte"], cwd=root)
     assert run.err == "error: data/fte.csv: not UTF-8 text (invalid start byte at byte 12); save it as 'CSV UTF-8'\n"
+
+
+def test_a_kpi_return_with_a_row_per_measure_and_quarter(make_plan, run_cli):
+    block = """\
+    kpis:
+      file: data/kpis.csv
+      import:
+        header_row: 2
+        layout: long
+        columns: {period: Quarter, kpi: KPI, measure: Measure, numerator: Numerator, denominator: Denominator}
+        area: Calderbrook
+"""
+    root = plan_with(make_plan, block)
+    rows: list[list[object]] = [
+        ["KPI return, case management system export"],
+        ["Quarter", "KPI", "Measure", "Numerator", "Denominator"],
+        ["Q3 2024-25", "ete", "suitable", 60, 90],
+        ["Q4 2024-25", "ete", "suitable", 66, 92],
+        ["Q4 2024-25", "accommodation", "suitable", "[c]", 92],
+    ]
+    write_xlsx(root / "kpi.xlsx", {"Return": rows})
+    assert run_cli(["data", "import", "kpi.xlsx", "--as", "kpis"], cwd=root).code == 0
+    assert (root / "data" / "kpis.csv").read_text().splitlines()[1:] == [
+        "2024-10-01,2024-12-31,Calderbrook,ete,suitable,60,90,kpi.xlsx [Return] D3+E3",
+        "2025-01-01,2025-03-31,Calderbrook,ete,suitable,66,92,kpi.xlsx [Return] D4+E4",
+        "2025-01-01,2025-03-31,Calderbrook,accommodation,suitable,[c],92,kpi.xlsx [Return] D5+E5",
+    ]
+    found, _ = figures(run_cli, root)
+    assert found["kpi.ete.latest.suitable"]["value"] == pytest.approx(66 / 92 * 100)
+    assert found["kpi.accommodation.latest.suitable"]["reason"] == (
+        "suitable.numerator for Jan-Mar 2025 is suppressed in the source"
+    )
+    rows[4][1] = None
+    write_xlsx(root / "kpi.xlsx", {"Return": rows})
+    import_fails(run_cli, root, "kpi.xlsx", "kpis", "kpi.xlsx [Return] cell B5 is empty; expected the kpi")

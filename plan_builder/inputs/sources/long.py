@@ -107,7 +107,10 @@ def _piece(
     if "area" in positions:
         area_label = label_text(table.cell(row, positions["area"]))
         if not area_label:
-            problems.append(f"{table.at(row, positions['area'])} is empty; expected the area's name")
+            problems.append(
+                f"{table.at(row, positions['area'])} is empty; expected the area's name (if the row is a note "
+                "under the table, leave it out with import.range)"
+            )
             return None
     area, summed = area_label, False
     if spec.areas:
@@ -133,6 +136,9 @@ def _piece(
         if field in value_fields(dataset):
             cells[field] = SourceCell(raw, table.ref(row, column), area_label)
         elif field not in ("area", "period"):
+            if raw is None:
+                problems.append(f"{table.at(row, column)} is empty; expected the {field}")
+                return None
             given[field] = label_text(raw) if isinstance(raw, str) else raw
             if isinstance(raw, str) and has_footnote(raw):
                 understood.footnotes.append(f"{table.ref(row, column)} {raw.strip()!r}")
