@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/plan-builder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e . pytest hypothesis ruff mypy types-PyYAML pandas-stubs "openxml-audit>=0.8"
+	$(BIN)/pip install --quiet -e . pytest hypothesis ruff mypy types-PyYAML pandas-stubs "openxml-audit>=0.8" "openpyxl>=3.1"
 	touch $@
 
 setup: $(BIN)/plan-builder

@@ -178,9 +178,15 @@ _NUDGES = {
 }
 
 
+def _data_file(performance: dict[str, Any], dataset: str) -> str:
+    """A dataset's file in plan.yaml: `fte: data/fte.csv`, or `fte: {file: data/fte.csv, source: ...}`."""
+    entry = performance["datasets"][dataset]
+    return str(entry["file"] if isinstance(entry, dict) else entry)
+
+
 def _population(target: Path, performance: dict[str, Any], area: str, year: str) -> str:
     """The 10-17 population of `area` in `year` from the plan's population table (for rows that leave it out)."""
-    table = target / performance["datasets"]["population"]
+    table = target / _data_file(performance, "population")
     for row in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))):
         if (row["area"], row["year"], row["age_band"]) == (area, year, "10-17"):
             return row["population"]
@@ -192,7 +198,7 @@ def _perturb_data(target: Path, manifest: dict[str, Any], rng: random.Random, se
     performance = manifest["performance"]
     area = performance["area"]
     for dataset, (column, largest, ceiling, denominator) in _NUDGES.items():
-        path = target / performance["datasets"][dataset]
+        path = target / _data_file(performance, dataset)
         text = path.read_bytes().decode("utf-8")  # as stored: read_text would fold CRLF
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         own = [row for row in rows if row["area"] == area]

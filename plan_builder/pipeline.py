@@ -348,6 +348,7 @@ def build_record(inputs: Inputs, computed: Computed, document_name: str) -> dict
         warnings=computed.warnings,
         extra_inputs=[key] if (key := manifest.structure) and is_structure_file(key) else [],
         built_at=dt.datetime.now().astimezone(),
+        datasets=dataset_provenance(plan),
     )
     named = [(_section_name(plan, r.section), r.section, r.text) for r in computed.rendered]
     for name, extra in section_records(named, manifest.number_headings).items():
@@ -361,6 +362,23 @@ def _section_name(plan: Plan, section: Section) -> str:
     """How the manifest names a section: its file, or for a kind's default outline, plan.yaml and its title."""
     name = _relative(plan, section.path)
     return f"{name}#{section.title}" if section.blocks else name
+
+
+def dataset_provenance(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Each dataset's file (and sheet), source and release date, as the build manifest records them."""
+    config = plan.manifest.performance
+    if config is None:
+        return {}
+    return {
+        name: {
+            "file": source.file,
+            "sheet": source.sheet,
+            "source": source.source,
+            "released": source.released.isoformat() if source.released else None,
+            "pending": bool(source.pending),
+        }
+        for name, source in config.datasets.items()
+    }
 
 
 def _relative(plan: Plan, path: Path) -> str:

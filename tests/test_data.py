@@ -94,10 +94,10 @@ def test_an_empty_count_is_an_error_not_a_gap(tmp_path):
 @pytest.mark.parametrize(
     ("marker", "why"),
     [
-        ("..", "not available ('..')"),
-        ("[x]", "not available ('[x]')"),
-        ("[C]", "suppressed to protect confidentiality ('[c]')"),
-        ("[z]", "not applicable ('[z]')"),
+        ("..", "not available in the source ('..')"),
+        ("[x]", "not available in the source ('[x]')"),
+        ("[C]", "suppressed in the source ('[C]')"),
+        ("[z]", "not applicable in the source ('[z]')"),
     ],
 )
 def test_a_count_marked_missing_on_purpose_is_kept_as_missing_with_its_reason(tmp_path, marker, why):
@@ -158,7 +158,7 @@ def test_an_excel_value_under_no_header_is_an_extra_cell(tmp_path):
     workbook.save(path)
     with pytest.raises(DataError) as caught:
         load_dataset("fte", path, Path("performance.xlsx"))
-    assert str(caught.value).startswith("performance.xlsx row 2: 6 cells, but the header has 5 columns")
+    assert str(caught.value).startswith("performance.xlsx [Sheet] row 2: 6 cells, but the header has 5 columns")
 
 
 @pytest.mark.slow

@@ -146,7 +146,7 @@ def test_check_prints_each_warning_once(tmp_path, run_cli):
     warnings = run.err.splitlines()
     assert len(warnings) == len(set(warnings))
     assert [w for w in warnings if "required YJB heading missing" in w] == [
-        "warning: plan.yaml:53: sections: required YJB heading missing: 'Child First' (child-first)"
+        "warning: plan.yaml:62: sections: required YJB heading missing: 'Child First' (child-first)"
     ]
 
 

@@ -33,7 +33,7 @@ def test_a_count_marked_missing_shows_a_highlighted_placeholder_and_a_warning(ma
     run = run_cli(["build"], cwd=root)
 
     assert run.code == 0, run.err
-    reason = "fte_count for Jan-Dec 2024 is not available ('..') in data/fte.csv row 3"
+    reason = "fte_count for Jan-Dec 2024 is not available in the source ('..') in data/fte.csv row 3"
     assert run.err.splitlines() == [
         f"warning: sections/09-performance.md:4: fte.latest.count has no value ({reason}); the text shows a "
         "highlighted 'Not available: First time entrants, Jan-Dec 2024': give the data, or rewrite the sentence",

@@ -16,7 +16,7 @@ from plan_builder.commands.cli import make_parser
 README = REPO_ROOT / "README.md"
 PLACEHOLDERS = {
     "PLAN_DIR": ".", "DIR": "somewhere", "OLD.json": "a.json", "NEW.json": "b.json", "OLD.docx": "old.docx",
-    "ID": "2024-25", "N": "2", "NAME": "Northmoor YJS", "A,B": "A,B",
+    "ID": "2024-25", "N": "2", "NAME": "Northmoor YJS", "A,B": "A,B", "DATASET": "fte", "SOURCE": "table.xlsx",
 }  # fmt: skip
 
 

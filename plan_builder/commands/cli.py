@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "plan_builder.commands.import_plan",
     "plan_builder.commands.setup",
     "plan_builder.commands.template",
+    "plan_builder.commands.data",
 )
 """Modules that each register one or more sub-commands, in the order `--help` lists them."""
 

@@ -89,6 +89,8 @@ class Figure:
     direction: str | None = None
     """'improving', 'worsening', 'no change' (or 'increased'/'decreased' when neutral)."""
     reason: str = ""
+    gap: str = ""
+    """Why there is no value, in a word for table cells ('suppressed'), when the source withholds it."""
     caveat: str = ""
     """Shown beside the figure, e.g. that the cohort is small and rates swing."""
     pending: str = ""
@@ -219,7 +221,9 @@ def format_figure(figure: Figure, *, short: bool = False) -> str:
     """A figure's default display, chosen by its unit; `short` for table cells ('+4.8 points')."""
     value = figure.value
     if value is None:
-        return NOT_AVAILABLE if short or not figure.reason else f"{NOT_AVAILABLE} ({figure.reason})"
+        if short:
+            return figure.gap or NOT_AVAILABLE
+        return f"{NOT_AVAILABLE} ({figure.reason})" if figure.reason else NOT_AVAILABLE
     unit, places = figure.unit, figure.places
     if figure.signed:
         return signed(value, places, " points" if unit is Unit.PERCENT and short else "")

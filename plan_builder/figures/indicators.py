@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from plan_builder.figures.changes import change_figure, default_kind
 from plan_builder.figures.figure import Figure, Polarity
-from plan_builder.figures.measures import Indicator, Measure, Row, caveat_for, measure_value
+from plan_builder.figures.measures import Indicator, Measure, Row, caveat_for, measure_value, missing_kind
 from plan_builder.figures.periods import Shape
 from plan_builder.figures.rag import COMPARATOR_NAMES, rate
 from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
@@ -41,6 +41,9 @@ class _Shaped:
     by_area: dict[str, list[Row]]
     config: Performance
     headline: bool
+    notes: tuple[str, ...] = ()
+    """Notes for the basis under the chart (comparators summed from their members)."""
+    source: str = ""
 
 
 def rows_text(rows: Iterable[Row]) -> str:
@@ -123,8 +126,13 @@ def compute_indicator(
     config: Performance,
     *,
     title: str | None = None,
+    notes: tuple[str, ...] = (),
+    source: str = "",
 ) -> None:
-    """Compute one indicator's figures, series and summary rows into `result`, for every period shape."""
+    """Compute one indicator's figures, series and summary rows into `result`, for every period shape.
+
+    `notes` join the basis under its charts; `source` names where its data come from.
+    """
     by_area = _by_area(rows)
     _warn_unused(result, indicator, by_area, config)
     service_rows = by_area.get(config.area, [])
@@ -141,6 +149,8 @@ def compute_indicator(
             by_area,
             config,
             shape == headline,
+            notes,
+            source,
         )
         _compute_shape(result, shaped, title)
 
@@ -174,6 +184,7 @@ def period_figure(indicator: Indicator, measure: Measure, row: Row, ident: str, 
         basis="; ".join([measure.basis, *row.notes]) if row.notes and measure.denominator else measure.basis,
         polarity=measure.polarity,
         reason=reason,
+        gap=missing_kind(measure, row) if value is None else "",
         caveat=caveat_for(measure, inputs, threshold),
     )
 
@@ -298,12 +309,18 @@ def _series(shaped: _Shaped, measure: Measure, latest: Figure, previous: Figure 
     config = shaped.config
     periods = [row.period for row in shaped.rows]
     lines: dict[str, list[float | None]] = {}
+    gaps: dict[str, list[str]] = {}
     for area in [config.area, *config.comparators.values()]:
         rows = {row.period: row for row in shaped.by_area.get(area, [])}
         values = [measure_value(measure, rows[p])[0] if p in rows else None for p in periods]
-        if any(v is not None for v in values):
+        words = [
+            missing_kind(measure, rows[p]) if p in rows and v is None else ""
+            for p, v in zip(periods, values, strict=True)
+        ]
+        if any(v is not None for v in values) or any(words):
             lines.setdefault(area, values)
-    notes = summarised_notes([note for row in shaped.rows for note in row.notes])
+            gaps.setdefault(area, words)
+    notes = summarised_notes([note for row in shaped.rows for note in row.notes]) + list(shaped.notes)
     return Series(
         id=f"{shaped.indicator.prefix}.{shaped.shape.id}.{measure.key}",
         title=title or measure.label,
@@ -314,4 +331,6 @@ def _series(shaped: _Shaped, measure: Measure, latest: Figure, previous: Figure 
         previous=previous,
         shape=shaped.shape.name,
         basis="; ".join(notes),
+        gaps=gaps if any(any(words) for words in gaps.values()) else {},
+        source=shaped.source,
     )

@@ -20,6 +20,7 @@ from typing import Literal
 from plan_builder.figures.figure import Polarity, Unit
 from plan_builder.figures.periods import Period
 from plan_builder.inputs.data import Record
+from plan_builder.inputs.markers import kind_of
 
 Compare = Literal["previous-year", "previous-period"]
 """What 'previous' means: the same period a year earlier, or the period just before."""
@@ -199,6 +200,14 @@ def _missing(row: Row, column: str) -> str:
     """Why a count is missing: "fte_count for Jan-Dec 2024 is not available ('..') in data/fte.csv row 7"."""
     why = row.missing.get(column)
     return f"{column} for {row.label} is {why}" if why else f"{column} is missing for {row.label}"
+
+
+def missing_kind(measure: Measure, row: Row) -> str:
+    """The short word a table shows for a measure the source withholds ('suppressed'), or ''."""
+    for column in (measure.numerator, measure.denominator):
+        if column is not None and row.counts.get(column) is None and column in row.missing:
+            return kind_of(row.missing[column])
+    return ""
 
 
 def measure_value(measure: Measure, row: Row) -> tuple[float | None, str, dict[str, float | None]]:

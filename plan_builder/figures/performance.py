@@ -11,10 +11,11 @@ from typing import Any
 
 from plan_builder.errors import DataError, PlanBuilderError, Problems
 from plan_builder.figures.figure import Figure
+from plan_builder.figures.groups import add_groups
 from plan_builder.figures.indicators import compute_indicator
 from plan_builder.figures.kpis import KpiNote, kpi_indicator, kpi_rows, load_kpi_definitions, load_kpi_notes
 from plan_builder.figures.local import LocalIndicator, load_local_indicators
-from plan_builder.figures.measures import CUSTODY, FTE, Row, reoffending_indicator, rows_from_records
+from plan_builder.figures.measures import CUSTODY, FTE, Indicator, Row, reoffending_indicator, rows_from_records
 from plan_builder.figures.narrative import namespace
 from plan_builder.figures.pending import PendingItem, PendingValue
 from plan_builder.figures.populations import (
@@ -97,7 +98,9 @@ def _load_datasets(plan: Plan, config: Performance, problems: Problems) -> tuple
             continue
         display = plan.display(source.file)
         try:
-            datasets[name] = load_dataset(name, plan.path(source.file), display, source.sheet)
+            datasets[name] = load_dataset(
+                name, plan.path(source.file), display, source.sheet, source.header_row, source.range
+            )
         except DataError as exc:
             problems.add(exc)
             where = plan.source.where(("performance", "datasets", name))
@@ -147,12 +150,12 @@ def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | 
             result.warnings += warnings
             for kind in ("annual", "quarterly"):
                 if cohorts[kind]:
-                    compute_indicator(result, reoffending_indicator(kind), cohorts[kind], config)
+                    _compute(result, config, name, reoffending_indicator(kind), cohorts[kind])
             continue
         indicator, count = (FTE, "fte_count") if name == "fte" else (CUSTODY, "custodial_sentences")
         rows = rows_from_records(sets[name].records, "period_start", "period_end", (count, POPULATION))
         with_population[name] = rows
-        compute_indicator(result, indicator, fill_populations(rows, table), config, title=TITLES[name])
+        _compute(result, config, name, indicator, fill_populations(rows, table), TITLES[name])
     result.warnings += population_warnings(with_population, table)
     if "kpis" in sets:
         definitions = load_kpi_definitions(plan.manifest.period)
@@ -160,13 +163,25 @@ def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | 
         result.warnings.extend(warnings)
         for definition in definitions:
             if definition.id in rows_by_kpi:
-                compute_indicator(result, kpi_indicator(definition), rows_by_kpi[definition.id], config)
+                _compute(result, config, "kpis", kpi_indicator(definition), rows_by_kpi[definition.id])
     if data.local and data.local_doc is not None:
         compute_local(result, data.local, data.local_doc, config.area, config.small_denominator, own)
     _check_stated(plan, result)
     if problems is None:
         own.raise_if_any()
     return result
+
+
+def _compute(
+    result: PerformanceResult, config: Performance, name: str, indicator: Indicator, rows: list[Row], title: str = ""
+) -> None:
+    """One indicator, with comparators made from their members and the dataset's source named under its charts."""
+    rows, notes, warnings = add_groups(rows, config.members, {config.area, *config.comparators.values()})
+    result.warnings += [warning for warning in warnings if warning not in result.warnings]
+    source = config.datasets[name].provenance if name in config.datasets else ""
+    if source:
+        result.sources[name] = source
+    compute_indicator(result, indicator, rows, config, title=title or None, notes=tuple(notes), source=source)
 
 
 TITLES = {

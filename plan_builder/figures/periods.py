@@ -7,8 +7,8 @@ runs Oct-Sep), a 3-month period is a quarter, a 1-month period a month; anything
 irregular. Data can hold several shapes side by side (FTE by calendar year and by
 rolling Oct-Sep year); each shape is its own series.
 
-`parse_period` reads the labels services and published tables write ("2023-24",
-"Apr 2019-Mar 2020", "Jan 22 - Dec 22", "Q4 2022-23", "Mar-23") into periods.
+`parse_period` reads the labels services and published tables write ("2023-24", "2022/23",
+"Apr 2019-Mar 2020", "Jan 22 - Dec 22", "Q4 2022-23", "Mar-23", "Year ending March 2023") into periods.
 """
 
 from __future__ import annotations
@@ -151,14 +151,17 @@ _DASH = r"\s*(?:-|–|—|to)\s*"
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("financial year", re.compile(r"^(?:fy\s*)?(\d{4})\s*(?:-|–|/)\s*(\d{2}|\d{4})$")),
     ("quarter of a financial year", re.compile(r"^q([1-4])\s*(\d{4})\s*(?:-|–|/)\s*(\d{2}|\d{4})$")),
+    ("financial year and quarter", re.compile(r"^(\d{4})\s*(?:-|–|/)\s*(\d{2}|\d{4})\s*q([1-4])$")),
     ("month and year to month and year", re.compile(rf"^{_MONTH}\s*{_YEAR}(?:{_DASH}|\s+){_MONTH}\s*{_YEAR}$")),
     ("months of one year", re.compile(rf"^{_MONTH}{_DASH}{_MONTH}\s*{_YEAR}$")),
     ("month", re.compile(rf"^{_MONTH}(?:\s*|-|–|\s+){_YEAR}$")),
     ("calendar year", re.compile(r"^(\d{4})$")),
 ]
+_YEAR_ENDING = re.compile(r"^(?:(?:year|12 months)\s+end(?:ing|ed)|ye)\s+(.+)$")
+"""'Year ending March 2023', '12 months ending Dec 22', 'YE Jun 2021': the 12 months to the end of that month."""
 FORMS_UNDERSTOOD = (
-    "'2023-24' (financial year), 'Q4 2022-23', 'Apr 2019-Mar 2020', 'Jan 22 - Dec 22', "
-    "'Apr - Jun 2019', 'Jan-Dec 2024', 'Mar-23', 'March 2025', '2024' (calendar year)"
+    "'2023-24' or '2023/24' (financial year), 'Q4 2022-23', 'Apr 2019-Mar 2020', 'Jan 22 - Dec 22', "
+    "'Apr - Jun 2019', 'Jan-Dec 2024', 'Year ending March 2023', 'Mar-23', 'March 2025', '2024' (calendar year)"
 )
 """The label forms `parse_period` reads, for error messages."""
 
@@ -182,24 +185,41 @@ def _span(first: int, first_year: int, last: int, last_year: int) -> Period:
 def parse_period(text: str) -> Period:
     """Read a period label; raise ValueError naming the forms understood when it cannot be read."""
     clean = re.sub(r"\s+", " ", str(text).strip().lower().replace("’", "'"))
-    clean = re.sub(r"\bcohort\b|\byear ending\b", "", clean).strip()
+    clean = re.sub(r"\bcohort\b", "", clean).strip()
+    ending = _YEAR_ENDING.match(clean)
+    try:
+        if ending:  # a year ending in a month: the month read as below, then the 12 months to its end
+            month = _parse_form(ending[1])
+            if month is not None and month.months == 1:
+                return Period(month.shifted(-11).start, month.end)
+            # 'Year ending Apr 2019-Mar 2020' says it twice; 'year ending 2023' does not say which month.
+            named = month is not None and month.months == 12 and re.search(_MONTH, ending[1])
+            period = month if named else None
+        else:
+            period = _parse_form(clean)
+    except ValueError:
+        period = None
+    if period is None:
+        raise ValueError(
+            f"{text!r} is not a period label plan-builder can read; expected a form such as {FORMS_UNDERSTOOD}"
+        )
+    return period
+
+
+def _parse_form(clean: str) -> Period | None:
+    """The period a cleaned label gives in the first form it matches, or None; ValueError if it is impossible."""
     for form, pattern in _FORMS:
         match = pattern.match(clean)
         if not match:
             continue
         groups = match.groups()
-        if form == "financial year":
-            first = int(groups[0])
-            second = int(groups[1]) if len(groups[1]) == 4 else int(groups[0][:2] + groups[1])
+        if form in ("financial year", "financial year and quarter", "quarter of a financial year"):
+            quarter, years = (groups[0], groups[1:]) if form.startswith("quarter") else (groups[2:], groups[:2])
+            first = int(years[0])
+            second = int(years[1]) if len(years[1]) == 4 else int(years[0][:2] + years[1])
             if second != first + 1:
-                break
-            return _span(4, first, 3, second)
-        if form == "quarter of a financial year":
-            quarter, first = int(groups[0]), int(groups[1])
-            start = 4 + (quarter - 1) * 3
-            year = first if start <= 12 else first + 1
-            start = start if start <= 12 else start - 12
-            return _span(start, year, start + 2, year)
+                return None
+            return _quarter(int(quarter[0]), first) if quarter else _span(4, first, 3, second)
         if form == "month and year to month and year":
             return _span(_month(groups[0]), _year(groups[1]), _month(groups[2]), _year(groups[3]))
         if form == "months of one year":
@@ -211,6 +231,12 @@ def parse_period(text: str) -> Period:
             return _span(month, year, month, year)
         year = int(groups[0])
         return _span(1, year, 12, year)
-    raise ValueError(
-        f"{text!r} is not a period label plan-builder can read; expected a form such as {FORMS_UNDERSTOOD}"
-    )
+    return None
+
+
+def _quarter(quarter: int, first_year: int) -> Period:
+    """Quarter 1-4 of the financial year starting in April of `first_year`."""
+    start = 4 + (quarter - 1) * 3
+    year = first_year if start <= 12 else first_year + 1
+    start = start if start <= 12 else start - 12
+    return _span(start, year, start + 2, year)

@@ -38,7 +38,7 @@ def annual_from_quarters(rows: list[Row]) -> list[Row]:
             counts[key] = None if any(v is None for v in values) else sum(v for v in values if v is not None)
             gap = next((q for q in quarters if q.counts[key] is None and key in q.missing), None)
             if gap is not None:
-                missing[key] = f"{gap.missing[key]} ({gap.label})"
+                missing[key] = f"{gap.missing[key]} for the {gap.label} cohort"
         where = quarters[0].source.rsplit(" row ", 1)[0]
         numbers = ", ".join(q.source.rsplit(" row ", 1)[-1] for q in quarters)
         annual.append(

@@ -27,7 +27,11 @@ class Series:
     shape: str = ""
     """The shape of its periods in words ('calendar years (Jan-Dec)'), for captions."""
     basis: str = ""
-    """Where the values come from (sources, populations), for the note under the chart."""
+    """Where the values come from (populations, comparators summed from members), for the note under the chart."""
+    gaps: dict[str, list[str]] = field(default_factory=dict)
+    """Area -> aligned with `periods`: why a value is missing in a word ('suppressed'), or ''."""
+    source: str = ""
+    """The dataset's source and release ('Youth Justice Statistics 2023-24 (released 30 January 2025)')."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class PerformanceResult:
     """Breakdowns by indicator id (`figures.local.Breakdown`)."""
     kpi_notes: dict[str, object] = field(default_factory=dict)
     """Each KPI's adopter and commentary by KPI id (`figures.kpis.KpiNote`)."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Dataset -> its source and release, for the notes under tables."""
 
     def pending_for(self, figure_id: str) -> PendingItem | None:
         """The pending item a figure waits for (its own id, or its dataset), if any."""

@@ -5,16 +5,16 @@ so later stages get clean typed records: a missing column, a non-numeric cell or
 a duplicate row is an error naming the file, sheet, row and column. A row with
 more or fewer cells than its header is an error too (`check_row_shape`): read as it
 stands, every value after the gap would land under the wrong column. A count is
-never guessed: an empty cell is an error unless the author marks the value missing
-on purpose (`..`, `[x]`, `[c]` or `[z]`, as in official statistics), and then it is
-kept as None with that reason, never as zero. Any reader (CSV, Excel, others to come)
-hands its rows to `check_row_shape` and its cells to `read_cell`.
-The contract is documented in docs/data-contract.md.
+never guessed: an empty cell is an error unless the value is marked missing on purpose
+('[c]' or '*' suppressed, '[x]', 'x' or '..' not available, '[z]' not applicable, or a
+footnote: `inputs.markers`), and then it is kept as None with that reason, never as zero.
+Files are read by `inputs.readers` (CSV, .xlsx, .xlsm, .xls, .ods; a sheet, a header row
+other than the first, a cell range); every reader hands its rows to `check_row_shape`
+and its cells to `read_cell`. The contract is documented in docs/data-contract.md.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import DataError
+from plan_builder.inputs.markers import missing_marker
+from plan_builder.inputs.readers import read_table
 
 DATE = "date"
 TEXT = "text"
@@ -82,14 +84,6 @@ population from the population table when they have none of their own."""
 
 CHOICES = {"cohort_type": ("quarterly", "annual"), "age_band": ("10-17", "0-17")}
 
-MISSING_MARKERS = {
-    "..": "not available",
-    "[x]": "not available",
-    "[c]": "suppressed to protect confidentiality",
-    "[z]": "not applicable",
-}
-"""Cell values that mark a number missing on purpose (the Government Statistical Service's symbols), and what
-each means. An empty cell is not one of them: it is as likely a slip as a gap, so it is an error."""
 MISSING_HINT = "write the number, or '..' if it is not available ('[c]' if suppressed)"
 
 MAX_COUNT = 2**53
@@ -104,7 +98,7 @@ class Record:
     source: str
     """'data/fte.csv row 7' or 'data/performance.xlsx [FTE] row 7'."""
     missing: dict[str, str] = field(default_factory=dict)
-    """Columns marked missing on purpose (their value is None) -> why, e.g. "not available ('..')"."""
+    """Columns marked missing on purpose (their value is None) -> why: "suppressed in the source ('[c]')"."""
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -120,11 +114,8 @@ class Dataset:
     records: list[Record]
 
 
-def _where(path: Path, sheet: str | None) -> str:
-    return f"{path} [{sheet}]" if sheet else str(path)
-
-
-def _parse_date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD (or DD/MM/YYYY); ValueError otherwise."""
     text = text.strip()
     if len(text) == 10 and text.isascii() and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
         return dt.date.fromisoformat(text)  # the usual form, without strptime's cost; bad dates raise ValueError
@@ -136,24 +127,16 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError
 
 
-def missing_marker(raw: Any) -> str | None:
-    """The reason a cell is marked missing on purpose ("not available ('..')"), or None if it is not a marker."""
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip().lower()
-    return f"{MISSING_MARKERS[text]} ({text!r})" if text in MISSING_MARKERS else None
-
-
 def read_cell(kind: str, raw: Any) -> tuple[Any, str | None]:
     """Convert one cell to (value, why it is missing); raise ValueError saying what was expected.
 
-    A number marked missing on purpose gives (None, reason); every other cell must hold its kind.
+    A number marked missing on purpose ('[c]', '..', '[note 3]') gives (None, its reason).
     """
     marked = missing_marker(raw)
     if marked is not None:
         if kind not in (COUNT, NUMBER):
             raise ValueError(f"marks a number as missing, but this column holds a {kind}")
-        return None, marked
+        return None, marked.described
     return _cell(kind, raw), None
 
 
@@ -171,7 +154,7 @@ def _cell(kind: str, raw: Any) -> Any:
         if hasattr(raw, "to_pydatetime"):
             return raw.to_pydatetime().date()
         try:
-            return _parse_date(str(raw))
+            return parse_date(str(raw))
         except ValueError:
             raise ValueError("is not a date (expected YYYY-MM-DD)") from None
     if kind in (TEXT, NOTE):
@@ -221,50 +204,44 @@ def check_row_shape(header: list[str], cells: list[Any], where: str) -> str | No
     )
 
 
-def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Return (header, [(row number as the user sees it, cells)])."""
-    if not path.is_file():
-        raise DataError(f"{display}: data file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.reader(handle))
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        except csv.Error as exc:
-            raise DataError(f"{display}: not a readable CSV file ({exc})") from exc
-        if not rows:
-            raise DataError(f"{display}: the file is empty; expected a header row")
-        body = [(index, row) for index, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
-        return [h.strip() for h in rows[0]], body
-    if suffix in (".xlsx", ".xlsm"):
-        import pandas as pd  # Only Excel needs pandas; CSV stays fast.
+def _read_rows(
+    path: Path, display: Path, sheet: str | None, header_row: int | None, cells: str | None
+) -> tuple[str, list[str], list[tuple[int, list[Any]]]]:
+    """Return (where, header, [(row number as the user sees it, cells)]): the rows below the header row.
 
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, header=0)
-        except ValueError as exc:
-            raise DataError(f"{display}: sheet {sheet!r} not found ({exc})") from exc
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise DataError(f"{display}: not a readable Excel workbook ({exc})") from exc
-        header = [str(c).strip() for c in frame.columns]
-        # pandas names a column that has values but no header 'Unnamed: 5'; such values are extra cells.
-        while header and header[-1].startswith("Unnamed: "):
-            header.pop()
-        body = []
-        for index, row in enumerate(frame.itertuples(index=False), start=2):
-            cells: list[Any] = [None if (isinstance(v, float) and v != v) else v for v in row]
-            if any(c is not None and str(c).strip() for c in cells):
-                body.append((index, cells))
-        return header, body
-    raise DataError(f"{display}: expected a .csv or .xlsx file")
+    Rows keep the cells they have (a CSV line with a comma too few is a cell short), so that
+    `check_row_shape` can tell; the header loses empty names after its last column.
+    """
+    table = read_table(path, display, sheet, cells)
+    first = table.first_row if header_row is None else header_row
+    if not table.rows or not table.first_row <= first <= table.last_row:
+        raise DataError(f"{table.where}: no header row (row {first}); expected a row of column names")
+    header = ["" if c is None else str(c).strip() for c in table.rows[first - table.first_row]]
+    while header and not header[-1]:
+        header.pop()
+    body = []
+    for number in range(first + 1, table.last_row + 1):
+        row = list(table.rows[number - table.first_row])
+        if any(c is not None and str(c).strip() for c in row):
+            body.append((number, row))
+    return table.where, header, body
 
 
-def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None) -> Dataset:
-    """Read one dataset and check every cell against the contract for `name`."""
+def load_dataset(
+    name: str,
+    path: Path,
+    display: Path,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    cell_range: str | None = None,
+) -> Dataset:
+    """Read one dataset and check every cell against the contract for `name`.
+
+    `header_row` is the sheet row holding the column names (default: the first row, or the
+    first row of `cell_range`, a range such as 'A3:H40').
+    """
     columns, key = CONTRACT[name]
-    where = _where(display, sheet)
-    header, rows = _read_rows(path, display, sheet)
+    where, header, rows = _read_rows(path, display, sheet, header_row, cell_range)
     missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]
     if missing:
         raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")

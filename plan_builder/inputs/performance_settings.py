@@ -7,11 +7,13 @@ typed values to check, and data still pending.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from plan_builder.inputs.schema import PlanFile, StrictModel, TypedNumber
+from plan_builder.inputs.sources.spec import ImportSpec, check_range
 
 
 class Pending(StrictModel):
@@ -24,12 +26,33 @@ class Pending(StrictModel):
 
 
 class DataSource(StrictModel):
-    """Where a dataset lives: a CSV file, or a sheet of an Excel workbook; or that it is pending."""
+    """Where a dataset lives (a CSV file or a sheet of a workbook), where it came from; or that it is pending."""
 
     file: PlanFile | None = None
     sheet: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
+    """The row of column names, when it is not the first (or the first of `range`)."""
+    range: str | None = None
+    """Only these cells of the sheet, e.g. 'A3:G40'."""
     pending: Pending | None = None
     """Mark the dataset as not yet arrived: every figure from it shows a 'Data due' placeholder."""
+    source: str | None = Field(default=None, min_length=1)
+    """Where the figures come from, e.g. 'Youth Justice Statistics 2023-24, supplementary table 2.1';
+    shown under the charts and tables and recorded in the build manifest."""
+    released: dt.date | None = None
+    """The source's release date."""
+    import_: ImportSpec | None = Field(default=None, alias="import")
+    """How `plan-builder data import` reads the published table into `file`."""
+
+    _range = field_validator("range")(check_range)
+
+    @property
+    def provenance(self) -> str:
+        """'Youth Justice Statistics 2023-24 (released 30 January 2025)', or '' when no source is named."""
+        if not self.source:
+            return ""
+        released = f" (released {self.released.day} {self.released:%B %Y})" if self.released else ""
+        return f"{self.source}{released}"
 
     @model_validator(mode="after")
     def _file_or_pending(self) -> DataSource:
@@ -131,5 +154,17 @@ class Performance(StrictModel):
     precision typed: `15.0` is checked to one decimal place; '24%' and '£1,234' only against their kind."""
     pending: dict[str, Pending] = Field(default_factory=dict)
     """Single figures (by id) still to arrive; they show a 'Data due' placeholder."""
+    members: dict[str, list[str]] = Field(default_factory=dict)
+    """A comparator the data has no rows for, by its area name -> the areas whose counts add up to it
+    (a YJS family from its member services)."""
 
     _sources = field_validator("datasets", mode="before")(_source)
+
+    @model_validator(mode="after")
+    def _members_of_comparators(self) -> Performance:
+        for group, areas in self.members.items():
+            if group not in self.comparators.values():
+                raise ValueError(f"members: {group!r} is not a comparator (performance.comparators)")
+            if not areas or len(set(areas)) != len(areas) or group in areas:
+                raise ValueError(f"members: {group!r}: list its member areas, each once (and not itself)")
+        return self

@@ -49,8 +49,13 @@ def make_manifest(
     warnings: list[str],
     extra_inputs: list[str],
     built_at: dt.datetime,
+    datasets: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Assemble the manifest. `sections` maps section file to its rendered text."""
+    """Assemble the manifest.
+
+    `sections` maps section file to its rendered text; `datasets` gives each dataset's file,
+    source and release date (its provenance).
+    """
     return {
         "tool": "plan-builder",
         "tool_version": __version__,
@@ -59,6 +64,7 @@ def make_manifest(
         "document": document,
         "pdf": pdf,
         "inputs": input_hashes(plan_root, extra_inputs),
+        "datasets": datasets or {},
         "sections": {
             name: {"sha256": hashlib.sha256(text.encode()).hexdigest(), "words": len(text.split())}
             for name, text in sections.items()

@@ -95,7 +95,11 @@ def _unavailable(result: PerformanceResult, series_id: str) -> PendingItem | Non
 
 
 def summary_table(
-    ctx: RenderContext, rows: list[SummaryRow], title: str, pending: list[PendingItem] | None = None
+    ctx: RenderContext,
+    rows: list[SummaryRow],
+    title: str,
+    pending: list[PendingItem] | None = None,
+    sources: dict[str, str] | None = None,
 ) -> None:
     """Indicator | Latest | Previous | Change | YJS family | England and Wales | RAG."""
     add_caption(ctx, "Table", title)
@@ -103,6 +107,7 @@ def summary_table(
     table = start_table(ctx, headers)
     caveats = []
     pending = pending or []
+    sources = sources or {}
     for item in pending:
         if "." in item.what:
             continue
@@ -135,12 +140,15 @@ def summary_table(
         if row.change is not None and row.change.direction:
             change += f" ({row.change.direction})"
         write_cell(cells[3], change, right=True)
-        write_cell(cells[4], _shown(row.family) if row.family and row.family.value is not None else "n/a", right=True)
-        write_cell(
-            cells[5], _shown(row.national) if row.national and row.national.value is not None else "n/a", right=True
-        )
+        write_cell(cells[4], _shown(row.family), right=True)  # a comparator the source withholds says so
+        write_cell(cells[5], _shown(row.national), right=True)
         rag_cell(cells[6], row.latest.rag, colours=ctx.colours)
     fit_columns(ctx, table, [44, 10, 10, 18, 10, 10, 10])
+    note(ctx, _summary_note(rows, caveats, sources))
+
+
+def _summary_note(rows: list[SummaryRow], caveats: list[str], sources: dict[str, str]) -> str:
+    """What the summary table's columns mean, its caveats, and where its data come from."""
     notes = (
         "Family is the YJS family of statistically similar services; National is England and Wales. "
         "RAG compares the latest value with the YJS family, or with the local target or rule where one is set. "
@@ -151,11 +159,19 @@ def summary_table(
             if any(r.change is not None and r.change.signed for r in rows)
             else ""
         )
-        + ". n/a means no comparable figure."
+        + ". n/a means no comparable figure"
+        + ("; 'suppressed', a figure the source withholds (never counted as zero)." if _withheld(rows) else ".")
     )
     if caveats:
         notes += " * " + " ".join(caveats)
-    note(ctx, notes)
+    if sources:
+        notes += " Sources: " + "; ".join(f"{DATASET_LABELS.get(k, k)}: {v}" for k, v in sources.items()) + "."
+    return notes
+
+
+def _withheld(rows: list[SummaryRow]) -> bool:
+    """True when a figure in the summary is one the source withholds."""
+    return any(f is not None and f.gap for r in rows for f in (r.latest, r.previous, r.family, r.national))
 
 
 def chart_block(ctx: RenderContext, series: Series) -> None:
@@ -168,10 +184,18 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
     set_alt_text(shape, chart_alt_text(series), series.title)
     basis = "; ".join(part for part in (series.measure.basis, series.basis) if part)
     periods = f"Periods: {series.shape}. " if series.shape else ""
-    if basis or periods:
+    source = f"Source: {series.source}. " if series.source else ""
+    gaps = sorted({word for words in series.gaps.values() for word in words if word})
+    withheld = (
+        f"Values shown as {' or '.join(repr(word) for word in gaps)} are withheld in the source (small numbers "
+        "are suppressed to protect children's identities); they are left out of the chart, never counted as zero. "
+        if gaps
+        else ""
+    )
+    if basis or periods or source:
         note(
             ctx,
-            f"{periods}Basis: {basis or 'as reported'}. "
+            f"{periods}Basis: {basis or 'as reported'}. {source}{withheld}"
             "Figures are computed from the counts in the data and rounded for display only.",
         )
     add_caption(ctx, "Table", f"Data for figure {figure_number}: {series.title.lower()}")
@@ -182,8 +206,9 @@ def chart_block(ctx: RenderContext, series: Series) -> None:
         write_cell(cells[0], period)
         for column, area in enumerate(areas, start=1):
             value = series.lines[area][index]
+            gap = series.gaps.get(area, [""] * len(series.periods))[index]
             shown = (
-                "n/a"
+                (gap or "n/a")
                 if value is None
                 else format_figure(Figure(id="", label="", value=value, unit=series.measure.unit))
             )
@@ -231,10 +256,11 @@ def kpi_table(ctx: RenderContext, result: PerformanceResult) -> None:
         else:
             write_cell(cells[5], "Not rated")
     fit_columns(ctx, table, [50, 10, 12, 18, 11, 11, 22] if adopters else [50, 10, 12, 18, 11, 11])
+    source = f" Source: {result.sources['kpis']}." if "kpis" in result.sources else ""
     note(
         ctx,
         "Counts are numerator / denominator. Change is on the previous quarter, in percentage points. "
-        "National is England and Wales. * Small number: rates can swing widely from quarter to quarter."
+        f"National is England and Wales. * Small number: rates can swing widely from quarter to quarter.{source}"
         + (" Each KPI's adopter is the board member who champions it." if adopters else ""),
     )
     _kpi_commentary(ctx, result)
@@ -282,10 +308,11 @@ def render_summary(ctx: RenderContext, result: PerformanceResult, call: BlockCal
 
     def draw() -> None:
         begin_landscape(ctx)
-        summary_table(ctx, national + local, "Performance summary: national and local indicators", result.pending)
+        title = "Performance summary: national and local indicators"
+        summary_table(ctx, national + local, title, result.pending, result.sources)
         end_landscape(ctx)
 
-    cached_block(ctx, "performance-summary", (national, local, result.pending), draw)
+    cached_block(ctx, "performance-summary", (national, local, result.pending, result.sources), draw)
 
 
 def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall) -> None:
@@ -344,4 +371,4 @@ def render_kpis(ctx: RenderContext, result: PerformanceResult, call: BlockCall) 
         end_landscape(ctx)
 
     kpi_figures = {k: f for k, f in result.figures.items() if k.startswith("kpi.")}
-    cached_block(ctx, "kpi-table", (kpi_figures, result.kpi_notes), draw)
+    cached_block(ctx, "kpi-table", (kpi_figures, result.kpi_notes, result.sources.get("kpis")), draw)
