@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 
 from plan_builder.errors import ConfigError, SectionError
 from plan_builder.inputs.config import Plan, load_plan
-from plan_builder.parts.budget.model import Budget, load_budget, parse_money
+from plan_builder.parts.budget.model import Budget, load_budget
+from plan_builder.parts.budget.schema import parse_money
 from plan_builder.parts.registry import bind_blocks, placed_by_tool
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.document import open_template

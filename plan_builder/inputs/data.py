@@ -227,6 +227,42 @@ def _read_rows(
     return table.where, header, body
 
 
+def _read_record(
+    name: str, columns: dict[str, str], raws: list[Any], here: str, problems: list[str]
+) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """One row's values by column and the reasons of those marked missing; None (problems recorded) if a cell is bad."""
+    values: dict[str, Any] = {}
+    marked: dict[str, str] = {}
+    for (column, kind), raw in zip(columns.items(), raws, strict=True):
+        if (name, column) in OPTIONAL and (raw is None or not str(raw).strip()):
+            values[column] = None  # left to another source: the population table for a population
+            continue
+        try:
+            values[column], why = read_cell(kind, raw)
+        except ValueError as exc:
+            shown = "" if raw is None else str(raw)
+            problems.append(f"{here}, column '{column}': {shown!r} {exc}")
+            continue
+        if why is not None:
+            marked[column] = why
+    return (values, marked) if len(values) == len(columns) else None
+
+
+def _row_problems(values: dict[str, Any], columns: dict[str, str], here: str) -> list[str]:
+    """A value that is not one of its column's choices, and a period that ends before it starts."""
+    problems = [
+        f"{here}, column '{column}': {values[column]!r} is not one of {', '.join(allowed)}"
+        for column, allowed in CHOICES.items()
+        if column in values and values[column] not in allowed
+    ]
+    start_end = [c for c in columns if c.endswith("_start")]
+    if start_end:
+        start, end = values[start_end[0]], values[start_end[0].replace("_start", "_end")]
+        if end < start:
+            problems.append(f"{here}: the period ends ({end}) before it starts ({start})")
+    return problems
+
+
 def load_dataset(
     name: str,
     path: Path,
@@ -255,41 +291,20 @@ def load_dataset(
         if shape is not None:
             problems.append(shape)
             continue
-        values: dict[str, Any] = {}
-        marked: dict[str, str] = {}
-        for column, kind in columns.items():
-            raw = cells[positions[column]]
-            if (name, column) in OPTIONAL and (raw is None or not str(raw).strip()):
-                values[column] = None  # left to another source: the population table for a population
-                continue
-            try:
-                values[column], why = read_cell(kind, raw)
-            except ValueError as exc:
-                shown = "" if raw is None else str(raw)
-                problems.append(f"{where} row {number}, column '{column}': {shown!r} {exc}")
-                continue
-            if why is not None:
-                marked[column] = why
-        if len(values) != len(columns):
+        here = f"{where} row {number}"
+        read = _read_record(name, columns, [cells[positions[c]] for c in columns], here, problems)
+        if read is None:
             continue
-        for column, allowed in CHOICES.items():
-            if column in values and values[column] not in allowed:
-                problems.append(
-                    f"{where} row {number}, column '{column}': {values[column]!r} is not one of {', '.join(allowed)}"
-                )
-        start_end = [c for c in columns if c.endswith("_start")]
-        if start_end:
-            start, end = values[start_end[0]], values[start_end[0].replace("_start", "_end")]
-            if end < start:
-                problems.append(f"{where} row {number}: the period ends ({end}) before it starts ({start})")
+        values, marked = read
+        problems += _row_problems(values, columns, here)
         identity = tuple(values[c] for c in key)
         if identity in seen:
             problems.append(
-                f"{where} row {number}: duplicate of row {seen[identity]} "
+                f"{here}: duplicate of row {seen[identity]} "
                 f"(same {', '.join(key)}: {', '.join(str(v) for v in identity)})"
             )
         seen[identity] = number
-        records.append(Record(values=values, source=f"{where} row {number}", missing=marked))
+        records.append(Record(values=values, source=here, missing=marked))
     if problems:
         raise DataError(*problems)
     return Dataset(name=name, path=display, sheet=sheet, records=records)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plan_builder import palette
@@ -41,6 +42,24 @@ UNIT_AXIS = {
 }
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the plot area sits on the canvas, and how values and periods map onto it."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    slot: float
+    top_value: float
+
+    def y_of(self, value: float) -> float:
+        return self.bottom - (self.bottom - self.top) * value / self.top_value
+
+    def x_of(self, index: int) -> float:
+        return self.left + self.slot * (index + 0.5)
+
+
 def render_chart(series: Series) -> bytes:
     """Draw `series` as a line chart and return PNG bytes.
 
@@ -50,63 +69,75 @@ def render_chart(series: Series) -> bytes:
     """
     canvas = Canvas(round(WIDTH_INCHES * DPI), round(HEIGHT_INCHES * DPI), DPI)
     pad = points(6, DPI)
-    size = FONT_PT
     plotted = {
         area: [v if v is not None and math.isfinite(v) else None for v in line] for area, line in series.lines.items()
     }
     top_value, step = value_axis(series.measure.unit, [v for line in plotted.values() for v in line if v is not None])
     ticks = [step * i for i in range(round(top_value / step) + 1)]
     tick_texts = [tick_label(t, step) for t in ticks]
-
     axis_label = UNIT_AXIS.get(series.measure.unit, "")
-    line_height = canvas.line_height(size)
-    left = pad + (line_height + pad if axis_label else 0) + max(canvas.text_width(t, size) for t in tick_texts)
+    line_height = canvas.line_height(FONT_PT)
+    left = pad + (line_height + pad if axis_label else 0) + max(canvas.text_width(t, FONT_PT) for t in tick_texts)
     left += points(7, DPI)
     right = canvas.width - pad
     slot = (right - left) / max(1, len(series.periods))
-    labels, size = _fit_labels(canvas, series.periods, slot - points(4, DPI), size)
+    labels, size = _fit_labels(canvas, series.periods, slot - points(4, DPI), FONT_PT)
     label_lines = max(len(lines) for lines in labels) if labels else 1
-
     legend = _legend_layout(canvas, list(series.lines), right - left)
     legend_height = len(legend) * line_height * 1.25
     bottom = canvas.height - pad - legend_height - points(8, DPI) - label_lines * canvas.line_height(size)
-    bottom -= points(6, DPI)
-    top = pad + line_height / 2
+    frame = _Frame(left, right, pad + line_height / 2, bottom - points(6, DPI), slot, top_value)
+    _draw_axes(canvas, frame, list(zip(ticks, tick_texts, strict=True)), axis_label, (labels, size))
+    _draw_lines(canvas, frame, list(plotted.values()))
+    _draw_legend(canvas, legend, canvas.height - pad - legend_height + line_height * 0.6, line_height)
+    return canvas.png()
 
-    def y_of(value: float) -> float:
-        return bottom - (bottom - top) * value / top_value
 
-    def x_of(index: int) -> float:
-        return left + slot * (index + 0.5)
-
-    for value, text in zip(ticks, tick_texts, strict=True):
-        y = y_of(value)
+def _draw_axes(
+    canvas: Canvas,
+    frame: _Frame,
+    ticks: list[tuple[float, str]],
+    axis_label: str,
+    labels: tuple[list[list[str]], float],
+) -> None:
+    """Grid lines and tick labels up the value axis, its label, and the period labels along the bottom."""
+    pad, line_height = points(6, DPI), canvas.line_height(FONT_PT)
+    for value, text in ticks:
+        y = frame.y_of(value)
         if value:
-            canvas.polyline([(left, y), (right, y)], GRID, points(0.8, DPI))
-        canvas.polyline([(left - points(3.5, DPI), y), (left, y)], AXIS, points(0.8, DPI))
-        canvas.text(left - points(5, DPI), y, text, FONT_PT, INK, anchor="rm")
+            canvas.polyline([(frame.left, y), (frame.right, y)], GRID, points(0.8, DPI))
+        canvas.polyline([(frame.left - points(3.5, DPI), y), (frame.left, y)], AXIS, points(0.8, DPI))
+        canvas.text(frame.left - points(5, DPI), y, text, FONT_PT, INK, anchor="rm")
     if axis_label:
-        canvas.vertical_text(pad + line_height / 2, (top + bottom) / 2, axis_label, FONT_PT, INK)
-    canvas.polyline([(left, top), (left, bottom), (right, bottom)], AXIS, points(0.8, DPI))
-    for index, lines in enumerate(labels):
-        x = x_of(index)
-        canvas.polyline([(x, bottom), (x, bottom + points(3.5, DPI))], AXIS, points(0.8, DPI))
-        canvas.text_lines(x, bottom + points(5, DPI), lines, size, INK)
+        canvas.vertical_text(pad + line_height / 2, (frame.top + frame.bottom) / 2, axis_label, FONT_PT, INK)
+    corner = [(frame.left, frame.top), (frame.left, frame.bottom), (frame.right, frame.bottom)]
+    canvas.polyline(corner, AXIS, points(0.8, DPI))
+    period_labels, size = labels
+    for index, lines in enumerate(period_labels):
+        x = frame.x_of(index)
+        canvas.polyline([(x, frame.bottom), (x, frame.bottom + points(3.5, DPI))], AXIS, points(0.8, DPI))
+        canvas.text_lines(x, frame.bottom + points(5, DPI), lines, size, INK)
 
-    for index, line in enumerate(plotted.values()):
+
+def _draw_lines(canvas: Canvas, frame: _Frame, lines: list[list[float | None]]) -> None:
+    """Each area's line (the service's first and widest), broken where a value is missing, with its markers."""
+    for index, line in enumerate(lines):
         style = index % len(COLOURS)
         width = points(SERVICE_LINE_PT if index == 0 else OTHER_LINE_PT, DPI)
         for run in _unbroken_runs(line):
-            xy = [(x_of(i), y_of(point)) for i in run if (point := line[i]) is not None]
+            xy = [(frame.x_of(i), frame.y_of(point)) for i in run if (point := line[i]) is not None]
             _styled_line(canvas, xy, style, width)
         for i, point in enumerate(line):
             if point is not None:
-                canvas.marker(x_of(i), y_of(point), MARKERS[style], points(MARKER_PT, DPI) + width / 2, COLOURS[style])
+                size = points(MARKER_PT, DPI) + width / 2
+                canvas.marker(frame.x_of(i), frame.y_of(point), MARKERS[style], size, COLOURS[style])
 
-    legend_top = canvas.height - pad - legend_height + line_height * 0.6
+
+def _draw_legend(canvas: Canvas, legend: list[list[tuple[int, str, float]]], top: float, line_height: float) -> None:
+    """The legend rows under the chart, each centred: a sample of the line and the area's name."""
     sample = points(26, DPI)
     for row_index, row in enumerate(legend):
-        y = legend_top + row_index * line_height * 1.25
+        y = top + row_index * line_height * 1.25
         x = (canvas.width - sum(width for _, _, width in row)) / 2
         for index, area, width in row:
             style = index % len(COLOURS)
@@ -115,7 +146,6 @@ def render_chart(series: Series) -> bytes:
             canvas.marker(x + sample / 2, y, MARKERS[style], points(MARKER_PT, DPI) + line_width / 2, COLOURS[style])
             canvas.text(x + sample + points(5, DPI), y, area, 8, INK, anchor="lm")
             x += width
-    return canvas.png()
 
 
 def value_axis(unit: Unit, values: list[float]) -> tuple[float, float]:

@@ -19,7 +19,7 @@ from plan_builder.errors import ConfigError
 from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import Plan
 from plan_builder.inputs.schema import StrictModel, validate
-from plan_builder.inputs.yamlio import load_yaml
+from plan_builder.inputs.yamlio import YamlDocument, load_yaml
 
 if TYPE_CHECKING:
     pass
@@ -135,46 +135,59 @@ def load_risks(path: Path, display: Path, plan: Plan) -> RiskRegister:
     bands = register.bands or [Band(up_to=u, rating=r, colour=c) for u, r, c in DEFAULT_BANDS[scale]]  # type: ignore[arg-type]
     if bands[-1].up_to < scale * scale:
         raise ConfigError(f"{doc.where(('bands',))}: bands: the last band must reach {scale * scale}")
-    problems = []
-    risks = []
-    for index, entry in enumerate(register.risks):
-        scores: dict[str, Score] = {}
-        for stage in ("inherent", "residual"):
-            typed: Scores = getattr(entry, stage)
-            for name in ("impact", "likelihood"):
-                value = getattr(typed, name)
-                if not 1 <= value <= scale:
-                    problems.append(
-                        f"{doc.where(('risks', index, stage, name))}: risk '{entry.title}': {stage}.{name}: "
-                        f"expected 1 to {scale}; got {value}"
-                    )
-            impact = scale + 1 - typed.impact if inverted else typed.impact
-            likelihood = scale + 1 - typed.likelihood if inverted else typed.likelihood
-            score = impact * likelihood
-            band = _rating(score, bands)
-            scores[stage] = Score(impact, likelihood, score, band.rating, band.colour)
-            if typed.stated_score is not None:
-                typed_score = typed.impact * typed.likelihood
-                if typed.stated_score != typed_score:
-                    warnings.append(
-                        f"{doc.where(('risks', index, stage, 'stated_score'))}: risk '{entry.title}': "
-                        f"{stage} score stated as {typed.stated_score} but impact {typed.impact} x likelihood "
-                        f"{typed.likelihood} = {typed_score}"
-                    )
-        if scores["residual"].score > scores["inherent"].score:
-            warnings.append(
-                f"{doc.where(('risks', index, 'residual'))}: risk '{entry.title}': residual score "
-                f"{scores['residual'].score} is higher than the inherent score {scores['inherent'].score}; "
-                "controls should not increase a risk"
-            )
-        if entry.review < plan.manifest.as_of:
-            warnings.append(
-                f"{doc.where(('risks', index, 'review'))}: risk '{entry.title}': review date "
-                f"{long_date(entry.review)} is before the plan's date {long_date(plan.manifest.as_of)}"
-            )
-        risks.append(Risk(ref="", entry=entry, inherent=scores["inherent"], residual=scores["residual"]))
+    problems: list[str] = []
+    risks = [
+        _risk(doc, index, entry, (scale, inverted, bands), plan, (problems, warnings))
+        for index, entry in enumerate(register.risks)
+    ]
     if problems:
         raise ConfigError(*problems)
     ordered = sorted(risks, key=lambda r: (-r.residual.score, -r.inherent.score, r.entry.title))
     numbered = [Risk(f"R{i}", r.entry, r.inherent, r.residual) for i, r in enumerate(ordered, start=1)]
     return RiskRegister(scale=scale, risks=numbered, bands=bands, warnings=warnings)
+
+
+def _risk(
+    doc: YamlDocument,
+    index: int,
+    entry: RiskEntry,
+    scoring: tuple[int, bool, list[Band]],
+    plan: Plan,
+    found: tuple[list[str], list[str]],
+) -> Risk:
+    """One risk scored at both stages; its problems and warnings go to `found` (problems, warnings)."""
+    scale, inverted, bands = scoring
+    problems, warnings = found
+    scores: dict[str, Score] = {}
+    for stage in ("inherent", "residual"):
+        typed: Scores = getattr(entry, stage)
+        for name in ("impact", "likelihood"):
+            value = getattr(typed, name)
+            if not 1 <= value <= scale:
+                problems.append(
+                    f"{doc.where(('risks', index, stage, name))}: risk '{entry.title}': {stage}.{name}: "
+                    f"expected 1 to {scale}; got {value}"
+                )
+        impact = scale + 1 - typed.impact if inverted else typed.impact
+        likelihood = scale + 1 - typed.likelihood if inverted else typed.likelihood
+        band = _rating(impact * likelihood, bands)
+        scores[stage] = Score(impact, likelihood, impact * likelihood, band.rating, band.colour)
+        typed_score = typed.impact * typed.likelihood
+        if typed.stated_score is not None and typed.stated_score != typed_score:
+            warnings.append(
+                f"{doc.where(('risks', index, stage, 'stated_score'))}: risk '{entry.title}': "
+                f"{stage} score stated as {typed.stated_score} but impact {typed.impact} x likelihood "
+                f"{typed.likelihood} = {typed_score}"
+            )
+    if scores["residual"].score > scores["inherent"].score:
+        warnings.append(
+            f"{doc.where(('risks', index, 'residual'))}: risk '{entry.title}': residual score "
+            f"{scores['residual'].score} is higher than the inherent score {scores['inherent'].score}; "
+            "controls should not increase a risk"
+        )
+    if entry.review < plan.manifest.as_of:
+        warnings.append(
+            f"{doc.where(('risks', index, 'review'))}: risk '{entry.title}': review date "
+            f"{long_date(entry.review)} is before the plan's date {long_date(plan.manifest.as_of)}"
+        )
+    return Risk(ref="", entry=entry, inherent=scores["inherent"], residual=scores["residual"])
