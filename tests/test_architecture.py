@@ -55,7 +55,8 @@ def depends_on(module: str) -> set[str]:
 
 def is_renderer(module: str) -> bool:
     return (
-        module.startswith(("plan_builder.word", "plan_builder.documents"))
+        module in ("plan_builder.word", "plan_builder.documents")
+        or module.startswith(("plan_builder.word.", "plan_builder.documents."))
         or module.endswith(".render")
         or module == "plan_builder.parts.registry"
     )

@@ -95,7 +95,7 @@ def test_successful_build_reports_where_the_document_went(make_plan, run_cli):
     assert run.code == 0
     assert run.err == ""
     assert run.out == (
-        f"Wrote output/{TINY_OUTPUT_NAME}\n16 sections, 3 appendices, 1 tables, 0 figures, 95 words, 0 warnings\n"
+        f"Wrote output/{TINY_OUTPUT_NAME}\n16 sections, 3 appendices, 1 table, 0 figures, 95 words, 0 warnings\n"
     )
     assert docx.Document(str(root / "output" / TINY_OUTPUT_NAME)).paragraphs[0].text == (
         "Testford Youth Justice Service"

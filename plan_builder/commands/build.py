@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plan_builder.commands.arguments import Subcommands, add_output, add_plan_dir
+from plan_builder.wording import counted
 
 if TYPE_CHECKING:
     from plan_builder.pipeline import BuildResult
@@ -67,10 +68,15 @@ def _report(result: BuildResult, *, board_pack: bool) -> None:
         print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
     if result.tracked is not None:
         print(f"Wrote {result.tracked.describe()}")
-    print(
-        f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
-        f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
-    )
+    counts = [
+        counted(result.sections, "section"),
+        counted(result.appendices, "appendix", "appendices"),
+        counted(result.tables, "table"),
+        counted(result.figures, "figure"),
+        counted(result.words, "word"),
+        counted(len(result.warnings), "warning"),
+    ]
+    print(", ".join(counts))
     if result.changes is not None:
         print(result.changes.short())
 

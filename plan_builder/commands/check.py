@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from plan_builder.commands.arguments import Subcommands, add_plan_dir
+from plan_builder.wording import counted
 
 
 def register(commands: Subcommands) -> None:
@@ -38,7 +39,8 @@ def _check(args: argparse.Namespace) -> int:
     failed = report.failed(args.strict)
     checked = ", ".join(report.notes) or "the manifest"
     verdict = "FAILED" if failed else "passed"
-    print(f"check {verdict}: {len(report.errors)} errors, {len(report.warnings)} warnings ({checked})")
+    counts = f"{counted(len(report.errors), 'error')}, {counted(len(report.warnings), 'warning')}"
+    print(f"check {verdict}: {counts} ({checked})")
     return 1 if failed else 0
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from plan_builder.errors import DataError
 from plan_builder.inputs.markers import missing_marker
 from plan_builder.inputs.readers import read_table
+from plan_builder.wording import counted
 
 DATE = "date"
 TEXT = "text"
@@ -192,7 +193,7 @@ def check_row_shape(header: list[str], cells: list[Any], where: str) -> str | No
     if len(trimmed) == len(header):
         return None
     expected = f"the header has {len(header)} columns ({', '.join(header)})"
-    cells_text = f"{len(trimmed)} cell" + ("" if len(trimmed) == 1 else "s")
+    cells_text = counted(len(trimmed), "cell")
     if len(trimmed) < len(header):
         return (
             f"{where}: {cells_text}, but {expected}; a cell is missing, so the values after it would be "

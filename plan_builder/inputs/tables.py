@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plan_builder.inputs.markdown_tree import ROW_CELLS, ROW_SOURCE, parse_markdown
+from plan_builder.wording import counted
 
 CAPTION_PREFIX = "Table:"
 CHILDREN_MARK = re.compile(r"\s*\{\s*children\s*(?::\s*(?P<columns>[^{}]*))?\}\s*$", re.I)
@@ -165,8 +166,8 @@ def check_tables(text: str, path: Path, first_line: int) -> list[str]:
                 fix = "add the missing cell (an empty cell is '| |')"
             else:
                 fix = "remove the extra cell, or add its column to the header row"
-            counted = f"{cells} cell" + ("" if cells == 1 else "s")
-            problems.append(f"{path}:{line}: table row has {counted}, but the header row has {columns}; {fix}")
+            cells_text = counted(cells, "cell")
+            problems.append(f"{path}:{line}: table row has {cells_text}, but the header row has {columns}; {fix}")
         caption = table.caption
         if caption is None:
             continue
