@@ -10,7 +10,7 @@ earlier outputs as they were.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
+from plan_builder.documents.publish import write_outputs
 from plan_builder.errors import OutputError, Problems
 from plan_builder.figures.figure import Figure
 from plan_builder.figures.filters import FILTERS
@@ -35,20 +36,12 @@ from plan_builder.inputs.config import Plan, Status, load_plan
 from plan_builder.inputs.outline import load_sections, manifest_where, validate_structure
 from plan_builder.inputs.sections import Section
 from plan_builder.inputs.structure import Structure, load_structure
-from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
+from plan_builder.outputs.cache import ImageCache, cache_dir_for, is_inside, prune_cache, remove_partials
 from plan_builder.outputs.fragments import FragmentCache
-from plan_builder.outputs.manifest import (
-    ChangeSummary,
-    compare,
-    last_of_other_version,
-    make_manifest,
-    read_manifest,
-    write_manifest,
-)
-from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
-from plan_builder.outputs.write import write_atomic
+from plan_builder.outputs.lock import output_lock
+from plan_builder.outputs.manifest import ChangeSummary, compare, last_of_other_version, make_manifest
+from plan_builder.outputs.names import document_stem
 from plan_builder.parts.loading import StructuredParts, load_structured
-from plan_builder.word.document import set_contents_pages
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -68,6 +61,9 @@ class BuildResult:
     words: int
     warnings: list[str] = field(default_factory=list)
     changes: ChangeSummary | None = None
+    board_pack: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    """What the build did besides writing: e.g. finished an earlier build that was interrupted."""
 
 
 @dataclass
@@ -234,54 +230,6 @@ def _relative(plan: Plan, path: Path) -> str:
         return path.as_posix()
 
 
-def check_not_final(path: Path) -> None:
-    """A final version is never overwritten: a change needs a new version number."""
-    if path.exists():
-        raise OutputError(
-            f"{path}: this final version already exists and is never overwritten; "
-            "set a new version in plan.yaml (version:) to build again"
-        )
-
-
-def write_outputs(
-    plan: Plan, rendered_plan: RenderedPlan, folder: Path, *, pdf: bool, board_pack: bool = False
-) -> tuple[Path, Path | None, list[Path]]:
-    """Write the plan, its separate appendices and (optionally) the PDF and board pack, each atomically."""
-    stem = document_stem(plan)
-    target = folder / f"{stem}.docx"
-    final = plan.manifest.status is Status.FINAL
-    appendix_paths = [folder / appendix_file_name(plan, number) for number, _, _ in rendered_plan.appendices]
-    if final:
-        for path in [target, *appendix_paths]:
-            check_not_final(path)
-    document = rendered_plan.document
-    pdf_path = None
-    if pdf:
-        from plan_builder.outputs.pdf import combine_pdfs, refresh_and_export  # LibreOffice: only for PDFs
-
-        pdf_path = target.with_suffix(".pdf")
-        with tempfile.TemporaryDirectory(prefix="plan-builder-") as scratch:
-            draft, exported = Path(scratch) / target.name, Path(scratch) / pdf_path.name
-            document.save(str(draft))
-            refreshed = refresh_and_export(draft, exported, [entry.bookmark for entry in rendered_plan.ctx.toc])
-            set_contents_pages(document, refreshed.pages)
-            write_atomic(pdf_path, lambda handle: handle.write(exported.read_bytes()))
-            if board_pack:
-                parts = [exported]
-                for number, _, appendix in rendered_plan.appendices:
-                    source, part = Path(scratch) / f"appendix-{number}.docx", Path(scratch) / f"appendix-{number}.pdf"
-                    appendix.save(str(source))
-                    refresh_and_export(source, part, [])
-                    parts.append(part)
-                combined = Path(scratch) / "board-pack.pdf"
-                combine_pdfs(parts, combined)
-                write_atomic(folder / board_pack_name(plan), lambda handle: handle.write(combined.read_bytes()))
-    for path, (_, _, appendix) in zip(appendix_paths, rendered_plan.appendices, strict=True):
-        write_atomic(path, appendix.save)
-    write_atomic(target, document.save)
-    return target, pdf_path, appendix_paths
-
-
 def build(
     plan_dir: Path,
     output_dir: Path | None = None,
@@ -290,12 +238,14 @@ def build(
     board_pack: bool = False,
     fragments: FragmentCache | None = None,
     cache_dir: Path | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the plan in `plan_dir` into `output_dir` (default `plan_dir/output`).
 
     With `pdf`, a PDF too; with `board_pack`, also one PDF of the plan and its separate appendices.
     `fragments` is a cache of rendered sections kept between builds (watch mode keeps one);
     `cache_dir` overrides where charts and rendered sections are cached (batches share one).
+    Writing waits for any other build writing into the same folder; `on_wait` is told when it does.
     """
     folder = output_dir or plan_dir / "output"
     cache_dir = cache_dir or cache_dir_for(folder)
@@ -307,28 +257,32 @@ def build(
     plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
     if rendered_plan is None:  # pragma: no cover - a failed render always records its problem
         raise OutputError(f"{plan_dir}: the document could not be rendered")
-    target, pdf_path, appendix_paths = write_outputs(
-        plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
-    )
-    images.flush()  # caches are written only once the documents are
-    fragments.flush()
-    prune_cache(cache_dir)
     warnings = prepared.warnings
-    changes = record_build(
-        target, {**prepared.record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings}
-    )
+    record = {**prepared.record, "warnings": warnings}
+    with output_lock(folder, on_wait=on_wait):
+        written = write_outputs(
+            plan, rendered_plan, folder, record, pdf=pdf or board_pack, board_pack=board_pack, on_wait=on_wait
+        )
+        if is_inside(cache_dir, folder):  # no other build is writing there while the lock is held
+            remove_partials(cache_dir)
+        images.flush()  # caches are written only once the documents are
+        fragments.flush()
+        prune_cache(cache_dir)
     document = rendered_plan.document
+    targets = written.targets
     return BuildResult(
-        path=target,
-        pdf=pdf_path,
-        appendix_documents=appendix_paths,
+        path=targets.document,
+        pdf=targets.pdf,
+        appendix_documents=targets.appendices,
         sections=sum(1 for s in inputs.sections if not s.is_appendix),
         appendices=sum(1 for s in inputs.sections if s.is_appendix),
         tables=len(document.tables),
         figures=len(document.inline_shapes),
         words=sum(len(r.text.split()) for r in computed.rendered),
-        warnings=warnings,
-        changes=changes,
+        warnings=warnings + written.recovery.problems,
+        changes=written.changes,
+        board_pack=targets.board_pack,
+        notes=written.recovery.notes(),
     )
 
 
@@ -337,12 +291,4 @@ def changes_since_other_version(plan: Plan, folder: Path, record: dict[str, Any]
     if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
         return None
     previous = last_of_other_version(folder, plan.manifest.version)
-    return compare(previous, record) if previous else None
-
-
-def record_build(target: Path, record: dict[str, Any]) -> ChangeSummary | None:
-    """Write the build manifest and compare it with the previous build of the same document."""
-    previous_path = target.with_suffix(".json")
-    previous = read_manifest(previous_path) if previous_path.exists() else None
-    write_manifest(record, target)
     return compare(previous, record) if previous else None

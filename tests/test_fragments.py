@@ -71,7 +71,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     import os
     import time
 
-    from plan_builder.outputs.cache import ImageCache, prune_cache
+    from plan_builder.outputs.cache import ImageCache, prune_cache, seal
 
     now = time.time()
     day = 86400
@@ -92,7 +92,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     for name, mtime in entries.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"x")
+        path.write_bytes(seal(b"x"))
         os.utime(path, (mtime, mtime))
     assert ImageCache(folder).get_or_render(used, lambda: b"new") == b"x"  # a hit refreshes its time
 

@@ -115,6 +115,7 @@ def run_checks(plan_dir: Path) -> CheckReport:
     report.warnings += check_completeness(prepared.plan, inputs.sections, inputs.structure)
     report.notes += [f"{len(inputs.sections)} sections", f"{len(prepared.computed.performance.figures)} figures"]
     report.notes.append("narrative consistency")
+    report.warnings += output_folder_problems(plan_dir / "output", prepared.record["document"])
     if prepared.document is None:
         return report
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
@@ -125,6 +126,25 @@ def run_checks(plan_dir: Path) -> CheckReport:
             report.warnings += check_disclosure(built, prepared.plan.manifest.disclosure_threshold)
             report.notes.append(f"disclosure (counts under {prepared.plan.manifest.disclosure_threshold})")
     return report
+
+
+def output_folder_problems(folder: Path, document_name: str) -> list[str]:
+    """What an interrupted build or a hand edit left in the output folder, each with what to do.
+
+    `check` never changes the output folder, so it reports: a set an interrupted build was
+    putting in place (the next build finishes it), and a document that no longer matches its
+    manifest's hash, has no manifest, or has PDFs or appendices from an earlier build beside it.
+    """
+    from plan_builder.outputs.manifest import set_problems, stale_siblings
+    from plan_builder.outputs.recovery import pending_sets
+
+    problems = [
+        f"{journal}: an earlier build was interrupted while putting its files in place; run `plan-builder build` "
+        "to finish it (check does not change the output folder)"
+        for journal in pending_sets(folder)
+    ]
+    document = folder / document_name
+    return problems + set_problems(document) + stale_siblings(document)
 
 
 def _audit(report: CheckReport, built: Path) -> None:

@@ -37,15 +37,21 @@ def _build(args: argparse.Namespace) -> int:
     from plan_builder.pipeline import build
 
     result = build(
-        Path(args.plan_dir), Path(args.output) if args.output else None, pdf=args.pdf, board_pack=args.board_pack
+        Path(args.plan_dir),
+        Path(args.output) if args.output else None,
+        pdf=args.pdf,
+        board_pack=args.board_pack,
+        on_wait=lambda line: print(line, file=sys.stderr, flush=True),
     )
+    for note in result.notes:
+        print(note, file=sys.stderr)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {result.path}")
     for path in [*result.appendix_documents, *([result.pdf] if result.pdf else [])]:
         print(f"Wrote {path}")
-    if args.board_pack:
-        print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
+    if result.board_pack:
+        print(f"Wrote {result.board_pack}")
     print(
         f"{result.sections} sections, {result.appendices} appendices, {result.tables} tables, "
         f"{result.figures} figures, {result.words:,} words, {len(result.warnings)} warnings"
