@@ -9,14 +9,17 @@ The contract is documented in docs/data-contract.md.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import DataError
+from plan_builder.inputs.files import read_input, special_file_problem
 
 DATE = "date"
 TEXT = "text"
@@ -111,6 +114,11 @@ def _parse_date(text: str) -> dt.date:
 
 def _cell(kind: str, raw: Any) -> Any:
     """Convert one cell; raise ValueError with the expected form if it does not fit."""
+    if isinstance(raw, UncalculatedFormula):
+        raise ValueError(
+            "is a formula whose result was never saved; open the workbook in Excel or LibreOffice and save it "
+            "again, so the results are stored"
+        )
     if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
         if kind in (COUNT, NUMBER):
             return None
@@ -148,40 +156,155 @@ def _cell(kind: str, raw: Any) -> Any:
     return number
 
 
+SAVE_AS_CSV_UTF8 = "save it again as UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an Excel 97-2003 .xls file starts, and also a password-protected .xlsx (an encrypted package inside)."""
+
+
+@dataclass(frozen=True)
+class UncalculatedFormula:
+    """A workbook cell holding a formula whose result was never saved (the workbook was made by a program)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
 def _read_rows(path: Path, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Return (header, [(row number as the user sees it, cells)])."""
+    special = special_file_problem(path)
+    if special:
+        raise DataError(f"{display}: data file {special}")
     if not path.is_file():
         raise DataError(f"{display}: data file not found")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                rows = list(csv.reader(handle))
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        except csv.Error as exc:
-            raise DataError(f"{display}: not a readable CSV file ({exc})") from exc
-        if not rows:
-            raise DataError(f"{display}: the file is empty; expected a header row")
-        body = [(index, row) for index, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
-        return [h.strip() for h in rows[0]], body
+        return _read_csv(_read_bytes(path, display), display)
     if suffix in (".xlsx", ".xlsm"):
-        import pandas as pd  # Only Excel needs pandas; CSV stays fast.
-
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, header=0)
-        except ValueError as exc:
-            raise DataError(f"{display}: sheet {sheet!r} not found ({exc})") from exc
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise DataError(f"{display}: not a readable Excel workbook ({exc})") from exc
-        header = [str(c).strip() for c in frame.columns]
-        body = []
-        for index, row in enumerate(frame.itertuples(index=False), start=2):
-            cells: list[Any] = [None if (isinstance(v, float) and v != v) else v for v in row]
-            if any(c is not None and str(c).strip() for c in cells):
-                body.append((index, cells))
-        return header, body
+        return _read_excel(_read_bytes(path, display), display, sheet)
     raise DataError(f"{display}: expected a .csv or .xlsx file")
+
+
+def _read_bytes(path: Path, display: Path) -> bytes:
+    try:
+        return read_input(path)
+    except OSError as exc:
+        raise DataError(f"{display}: cannot read the data file ({exc.strerror or exc})") from exc
+
+
+def _decode_csv(data: bytes, display: Path) -> str:
+    """The file's text; another encoding is named, with how to save the file as UTF-8."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise DataError(f"{display}: the file is saved as UTF-32 text, not UTF-8; {SAVE_AS_CSV_UTF8}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
+        # UTF-16 ("Unicode text" in Excel) puts a zero byte beside every letter of plain English text.
+        raise DataError(f"{display}: the file is saved as UTF-16 ('Unicode text'), not UTF-8; {SAVE_AS_CSV_UTF8}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"{display}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X}; the file was probably saved as "
+            f"Windows-1252 or 'ANSI'); {SAVE_AS_CSV_UTF8}"
+        ) from exc
+
+
+def _read_csv(data: bytes, display: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    try:
+        rows = list(csv.reader(io.StringIO(_decode_csv(data, display), newline="")))
+    except csv.Error as exc:
+        raise DataError(f"{display}: not a readable CSV file ({exc})") from exc
+    if not rows:
+        raise DataError(f"{display}: the file is empty; expected a header row")
+    body = [(index, row) for index, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
+    return [h.strip() for h in rows[0]], body
+
+
+def _separator_hint(header: list[str]) -> str:
+    """When the header is one column holding ';', tab or '|': the file uses another separator than commas."""
+    if len(header) != 1:
+        return ""
+    found = next((sep for sep in (";", "\t", "|") if sep in header[0]), None)
+    if found is None:
+        return ""
+    shown = "tabs" if found == "\t" else f"'{found}'"
+    return f" (the columns are separated by {shown}, not commas; {SAVE_AS_CSV_UTF8})"
+
+
+def _workbook_problem(data: bytes, display: Path) -> str | None:
+    """Why `data` cannot be an .xlsx workbook, with the fix; None if it looks like one."""
+    if data.startswith(b"PK\x03\x04"):
+        return None
+    if data.startswith(OLE2_SIGNATURE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return (
+                f"{display}: the workbook is protected with a password, so it cannot be read; open it in Excel, "
+                "remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it) and save, "
+                "or export the sheet as CSV UTF-8"
+            )
+        return (
+            f"{display}: the file is an Excel 97-2003 workbook (.xls) with an .xlsx name; open it in Excel and "
+            "save it as 'Excel Workbook (*.xlsx)', or export the sheet as CSV UTF-8"
+        )
+    return (
+        f"{display}: not an Excel workbook (the file is damaged, or another kind of file renamed .xlsx); "
+        "open it in Excel and save it as 'Excel Workbook (*.xlsx)', or export the sheet as CSV UTF-8"
+    )
+
+
+def _read_excel(data: bytes, display: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import pandas as pd  # Only Excel needs pandas; CSV stays fast.
+
+    problem = _workbook_problem(data, display)
+    if problem:
+        raise DataError(problem)
+    try:
+        with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
+            names = [str(name) for name in book.sheet_names]
+            if sheet is not None and sheet not in names:
+                shown = ", ".join(map(repr, names))
+                raise DataError(f"{display}: sheet {sheet!r} not found; the workbook has the sheets {shown}")
+            frame = book.parse(sheet if sheet is not None else 0, dtype=object, header=0)
+    except DataError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise DataError(
+            f"{display}: the workbook is damaged and cannot be read ({exc}); open it in Excel and save it again, "
+            "or export the sheet as CSV UTF-8"
+        ) from exc
+    rows = [
+        (index, [None if (isinstance(v, float) and v != v) else v for v in row])
+        for index, row in enumerate(frame.itertuples(index=False), start=2)
+    ]
+    if any(cell is None for _, cells in rows for cell in cells):
+        _mark_uncalculated(rows, _formulas(data, sheet if sheet is not None else names[0]))
+    body = [(index, cells) for index, cells in rows if any(c is not None and str(c).strip() for c in cells)]
+    return [str(c).strip() for c in frame.columns], body
+
+
+def _formulas(data: bytes, sheet: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula text of every formula cell in `sheet` (both counted from 1, as Excel does)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = {}
+        for row in book[sheet].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    found[(cell.row, cell.column)] = str(getattr(cell.value, "text", cell.value))
+        return found
+    finally:
+        book.close()
+
+
+def _mark_uncalculated(rows: list[tuple[int, list[Any]]], formulas: dict[tuple[int, int], str]) -> None:
+    """Replace an empty cell that holds a formula by `UncalculatedFormula`, so its row and column are named."""
+    for index, cells in rows:
+        for column, value in enumerate(cells, start=1):
+            if value is None and (index, column) in formulas:
+                cells[column - 1] = UncalculatedFormula(formulas[(index, column)])
 
 
 def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None) -> Dataset:
@@ -191,7 +314,10 @@ def load_dataset(name: str, path: Path, display: Path, sheet: str | None = None)
     header, rows = _read_rows(path, display, sheet)
     missing = [c for c in columns if c not in header]
     if missing:
-        raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")
+        raise DataError(
+            f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}"
+            + _separator_hint(header)
+        )
     positions = {column: header.index(column) for column in columns}
     problems: list[str] = []
     records: list[Record] = []

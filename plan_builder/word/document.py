@@ -25,6 +25,7 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
+from plan_builder.inputs.files import read_input, special_file_problem
 from plan_builder.word import layout
 from plan_builder.word.xml import (
     add_field,
@@ -34,6 +35,7 @@ from plan_builder.word.xml import (
     end_field,
     missing_styles,
     paragraph_property,
+    relate_external,
     set_style,
     set_update_fields_on_open,
     style_ids,
@@ -51,6 +53,9 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def open_template(path: Path, display: Path) -> Document:
     """Open the plan's Word template and check that it defines every style the renderer uses."""
+    special = special_file_problem(path)
+    if special:
+        raise TemplateError(f"{display}: Word template {special}")
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
@@ -79,7 +84,7 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
                 continue
             rel = source.part.rels[rel_id]
             if rel.is_external:
-                new_id = target.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+                new_id = relate_external(target.part, rel.target_ref, rel.reltype)
             else:
                 new_id = target.part.relate_to(rel.target_part, rel.reltype)
             node.set(attr, new_id)
@@ -112,10 +117,13 @@ def render_docx_template(
     """Render a docxtpl template with `context` and append its body to `target`."""
     from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
 
+    special = special_file_problem(path)
+    if special:
+        raise TemplateError(f"{display}: Word template {special}")
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
-        content = path.read_bytes()
+        content = read_input(path)
         template = DocxTemplate(io.BytesIO(content))
         facts = _TEMPLATE_FACTS.get(content)
         if facts is None:

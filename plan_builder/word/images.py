@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu
 
 from plan_builder.errors import SectionError
+from plan_builder.inputs.files import special_file_problem
 from plan_builder.word.paragraphs import add_caption, clean_text
 from plan_builder.word.xml import (
     add_paragraph,
@@ -45,6 +46,9 @@ def add_image(ctx: RenderContext, element: ET.Element) -> None:
         raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
+    special = special_file_problem(path)
+    if special:
+        raise SectionError(f"{where}: image {src!r} {special}")
     try:
         found = path.is_file()
     except OSError as exc:  # e.g. a name longer than the file system allows
