@@ -101,6 +101,24 @@ def test_image_that_is_not_an_image_file(build_fails):
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (png_bytes(400, 300)[:-60], "the file is cut short (truncated)"),
+        (b"GIF89a" + b"\x00" * 3, "it is not a picture in a format Word shows (PNG, JPEG, GIF or BMP), or it is damaged"),
+        (b"%PDF-1.7 a PDF named .png", "it is not a picture in a format Word shows (PNG, JPEG, GIF or BMP), or it is damaged"),
+    ],
+    ids=["cut short", "damaged", "not a picture"],
+)
+def test_image_that_cannot_be_read_says_why_and_how_to_fix_it(build_fails, content: bytes, problem: str):
+    # Before: "could not be read as an image ()", and a PNG cut short after its header reached the document.
+    build_fails(
+        {**child_first("Intro.\n\n![Bar chart](images/chart.png)\n"), "images/chart.png": content},
+        f"{CHILD_FIRST}:6: image 'images/chart.png' cannot be read: {problem}; open it in an image editor and "
+        "save it again as PNG or JPEG",
+    )
+
+
 def test_image_inside_a_sentence(build_fails):
     build_fails(
         {**child_first("Intro.\n\nAs ![Bar chart](images/chart.png) shows.\n"), "images/chart.png": png_bytes()},

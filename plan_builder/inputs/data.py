@@ -265,7 +265,7 @@ def _read_excel(data: bytes, display: Path, sheet: str | None) -> tuple[list[str
             if sheet is not None and sheet not in names:
                 shown = ", ".join(map(repr, names))
                 raise DataError(f"{display}: sheet {sheet!r} not found; the workbook has the sheets {shown}")
-            frame = book.parse(sheet if sheet is not None else 0, dtype=object, header=0)
+            frame = pd.read_excel(book, sheet_name=sheet if sheet is not None else 0, dtype=object, header=0)
     except DataError:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
