@@ -1051,7 +1051,7 @@ def test_a_section_entry_that_is_a_folder(build_fails):
     sections = ["sections", *(name for name, _ in SECTION_FILES[1:])]
     build_fails(
         {"plan.yaml": plan_yaml(sections=sections)},
-        "plan.yaml:16: sections[0]: sections: cannot read the section file (Is a directory)",
+        "plan.yaml:16: sections[0]: sections: cannot read the section file (it is a folder, not a file)",
     )
 
 
