@@ -260,11 +260,11 @@ def build(
     warnings = prepared.warnings
     record = {**prepared.record, "warnings": warnings}
     with output_lock(folder, on_wait=on_wait):
+        if is_inside(cache_dir, folder):  # no other build is writing there while the lock is held
+            remove_partials(cache_dir)
         written = write_outputs(
             plan, rendered_plan, folder, record, pdf=pdf or board_pack, board_pack=board_pack, on_wait=on_wait
         )
-        if is_inside(cache_dir, folder):  # no other build is writing there while the lock is held
-            remove_partials(cache_dir)
         images.flush()  # caches are written only once the documents are
         fragments.flush()
         prune_cache(cache_dir)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +82,37 @@ def kill_at_rename(plan: Path, rename: int, *args: str) -> subprocess.CompletedP
         env=child_env(),
         check=False,
     )
+
+
+def kill_moment(process: subprocess.Popen[str], output: Path, duration: float, mode: int, rng: random.Random) -> str:
+    """Wait until the moment to kill: anywhere in the build, in its last third, while staging, or while committing."""
+    if mode == 0:
+        time.sleep(rng.uniform(0.0, duration))
+        return "anywhere in the build"
+    if mode == 1:
+        time.sleep(rng.uniform(0.67 * duration, 1.05 * duration))
+        return "in the last third"
+    journal = mode == 3
+    deadline = time.monotonic() + 3 * duration
+    while process.poll() is None and time.monotonic() < deadline:
+        names = _names(output)
+        if journal and any(n.startswith(".plan-builder-commit.") and n.endswith(".json") for n in names):
+            break
+        if not journal and any(n.endswith(".partial") and not n.startswith(".plan-builder-pdf") for n in names):
+            break
+        time.sleep(0.001)
+    if journal:
+        time.sleep(rng.uniform(0.0, 0.003))
+        return "while putting files in place (0-3 ms after the journal appeared)"
+    time.sleep(rng.uniform(0.0, 0.05))
+    return "while staging (0-50 ms after the first staged file appeared)"
+
+
+def _names(output: Path) -> list[str]:
+    try:
+        return [p.name for p in output.iterdir()]
+    except OSError:
+        return []
 
 
 def kill(process: subprocess.Popen[str]) -> tuple[str, str]:

@@ -24,6 +24,7 @@ from fault_tools import (
     folder_state,
     kill,
     kill_at_rename,
+    kill_moment,
     office_processes,
     run_build,
     start_build,
@@ -92,31 +93,36 @@ def test_a_final_killed_between_its_document_and_its_manifest_gets_its_manifest(
 
 @pytest.mark.slow
 def test_random_kills_never_leave_a_mismatched_set_after_the_next_build(make_plan):
+    # Kills anywhere, late in the build, while staging and while putting files in place, in turn; benchmarks/faults.py
+    # runs 100 and more. After each kill a document may disagree with its manifest only while a journal says how
+    # to finish the set, and the build after it must leave every set whole.
     root = make_plan()
     output = root / "output"
     started = time.monotonic()
     assert run_build(root).returncode == 0
     duration = time.monotonic() - started
     rng = random.Random(13)  # noqa: S311 - when to kill, not a secret
-    written = 1
+    moments: set[str] = set()
+    left: set[str] = set()
     for round_number in range(24):
-        if round_number % 6 == 5:  # now and then a final, each a new version
-            (root / "plan.yaml").write_text(final_plan(f"2.{round_number}"))
-        else:
-            (root / "plan.yaml").write_text(plan_yaml())
+        final = round_number % 6 == 5  # now and then a final, each a new version
+        (root / "plan.yaml").write_text(final_plan(f"2.{round_number}") if final else plan_yaml())
         process = start_build(root)
-        time.sleep(rng.uniform(0.0, duration))
-        out, _ = kill(process)
-        written += "Wrote" in out
+        moments.add(kill_moment(process, output, duration, round_number % 4, rng))
+        kill(process)
         state = folder_state(output)
         assert state.safe_after_a_kill, (round_number, state)
+        left.add("journal" if state.pending else "temporary files" if state.strays else "nothing")
+        if not state.consistent:
+            again = run_build(root)
+            assert again.returncode == 0 or "this final version already exists" in again.stderr, again.stderr
+            assert folder_state(output).consistent, folder_state(output)
 
     (root / "plan.yaml").write_text(plan_yaml())
-    final = run_build(root)
-    assert final.returncode == 0, final.stderr
-    state = folder_state(output)
-    assert state.consistent, state
-    assert len(state.history) >= written + 1
+    assert run_build(root).returncode == 0
+    assert folder_state(output).consistent
+    assert len(moments) == 4
+    assert "journal" in left and "temporary files" in left  # the kills did reach the write stage
 
 
 # --- Concurrent builds ------------------------------------------------------------------------------------------

@@ -144,6 +144,20 @@ def _body_length(document: Document) -> int:
     return len(body) - (1 if len(body) and body[-1].tag == W_SECT_PR else 0)
 
 
+def _reuse(cache: FragmentCache, key: str, ctx: RenderContext, placed: set[str]) -> bool:
+    """Insert the stored fragment for `key` if there is one that reads back whole; a bad one is dropped."""
+    fragment = cache.get(key)
+    if fragment is None:
+        return False
+    try:
+        decoded = decode(fragment)
+    except BadFragment:
+        cache.drop(key)
+        return False
+    apply_fragment(ctx, decoded, placed)
+    return True
+
+
 def render_with_cache(
     cache: FragmentCache | None,
     ctx: RenderContext,
@@ -158,15 +172,8 @@ def render_with_cache(
     start = _state(ctx)
     start.pop("subheading_count")  # reset by every section, so not part of what it starts from
     key = fragment_key([*key_parts, start, sorted(placed)])
-    fragment = cache.get(key)
-    if fragment is not None:
-        try:
-            decoded = decode(fragment)
-        except BadFragment:
-            cache.drop(key)
-        else:
-            apply_fragment(ctx, decoded, placed)
-            return
+    if _reuse(cache, key, ctx, placed):
+        return
     before_children = _body_length(ctx.document)
     before_toc = len(ctx.toc)
     before_placed = set(placed)
