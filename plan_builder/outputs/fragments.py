@@ -46,9 +46,13 @@ LINKED = etree.XPath(
     namespaces={"r": R_NS, "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
 )
 FORMAT = 2  # bump when the stored shape changes
-COUNTERS = {"figure_count", "table_count", "bookmark_count", "subheading_count", "text_width", "landscape"}
-"""The render context's state a fragment records (see `_state`): its counters, and the page shape a
-landscape block leaves behind, so that what is rendered after a cached block is laid out as after a fresh one."""
+COUNTERS = {
+    *("figure_count", "table_count", "bookmark_count", "subheading_count", "drawing_id"),
+    *("text_width", "landscape"),
+}
+"""The render context's state a fragment may record (see `_state`): its counters (a count not started yet is None),
+and the page shape a landscape block leaves behind, so that what follows a cached block is laid out as after a
+fresh one."""
 
 
 @dataclass
@@ -244,7 +248,8 @@ def decode(fragment: Fragment) -> Decoded:
         for level, text, bookmark in fragment.toc:
             if not (isinstance(level, int) and isinstance(text, str) and isinstance(bookmark, str)):
                 raise BadFragment("contents entry")
-        if not set(fragment.counters) <= COUNTERS or not all(isinstance(v, int) for v in fragment.counters.values()):
+        counters = fragment.counters
+        if not set(counters) <= COUNTERS or not all(v is None or isinstance(v, int) for v in counters.values()):
             raise BadFragment("counters")
         if not all(isinstance(item, str) for item in [*fragment.placed, *fragment.warnings]):
             raise BadFragment("placed blocks or warnings")
