@@ -3,8 +3,8 @@
 `prepare` runs every stage but the last; `build` writes what it prepared, and `plan-builder
 check` audits it instead, so both see the same problems, each once. Stages keep going past a
 broken file and report every file's problems together. Everything is gathered and rendered
-in memory first; the documents are written only at the end, so a failure at any stage leaves
-earlier outputs as they were.
+in memory first; the documents are written only at the end, as one set under the output
+folder's lock (documents/publish.py), so a failure at any stage leaves earlier outputs as they were.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ can be killed; the heavier runs are marked slow. benchmarks/faults.py is the lon
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
+import re
 import shutil
 import subprocess
 import time
@@ -272,6 +274,34 @@ def test_a_read_only_output_folder_is_a_clear_error_and_nothing_is_replaced(make
         "Build into another folder with --output DIR\n"
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [
+        (errno.EROFS, "output: the output folder is on a read-only drive; nothing was replaced. Build into another folder with --output DIR"),
+        (errno.EACCES, "output: no permission to write into the output folder; nothing was replaced. Ask for write access or build into another folder with --output DIR"),
+        (errno.ENOSPC, "output: not enough free space to write the documents (this build needs about N kB); nothing was replaced. Free some space and build again"),
+        (errno.EIO, "output: cannot write into the output folder (Input/output error); nothing was replaced"),
+    ],
+    ids=["read-only", "no permission", "full", "other"],
+)
+def test_a_folder_that_refuses_writes_is_a_clear_error_wherever_mounting_is_not_allowed(make_plan, run_cli, monkeypatch, code, error):
+    from plan_builder.outputs import write as write_module
+
+    root = make_plan()
+    assert run_cli(["build"], cwd=root).code == 0
+    before = snapshot(root / "output")
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(write_module, "_write_new", refuse)
+    run = run_cli(["build"], cwd=root)
+
+    assert re.sub(r"about \d+ kB", "about N kB", run.err) == f"error: {error}\n"
+    assert run.code == 1
+    assert snapshot(root / "output") == before
 
 
 def test_watch_reports_a_read_only_folder_and_keeps_watching(make_plan):
