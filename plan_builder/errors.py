@@ -29,6 +29,8 @@ class PlanBuilderError(Exception):
 
     def __init__(self, *problems: str) -> None:
         self.problems = list(problems)
+        self.notes: list[str] = []
+        """What was done before the problem stopped the command (printed before the errors)."""
         super().__init__("\n".join(problems))
 
 

@@ -3,15 +3,14 @@
 `prepare` runs every stage but the last; `build` writes what it prepared, and `plan-builder
 check` audits it instead, so both see the same problems, each once. Stages keep going past a
 broken file and report every file's problems together. Everything is gathered and rendered
-in memory first; the documents are written only at the end, so a failure at any stage leaves
-earlier outputs as they were.
+in memory first; the documents are written only at the end, as one set under the output
+folder's lock (documents/publish.py), so a failure at any stage leaves earlier outputs as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from plan_builder.changes.record import part_records, section_records
 from plan_builder.checks.consistency import check_narrative
 from plan_builder.documents.assemble import RenderedPlan, RenderedSection, render_document
 from plan_builder.documents.models import document_models
+from plan_builder.documents.publish import BuildResult, Caches, write_documents
 from plan_builder.errors import ConfigError, OutputError, Problems, SectionError
 from plan_builder.figures.filters import FILTERS
 from plan_builder.figures.merge import merge_section
@@ -37,88 +37,20 @@ from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status, VersionEntry
 from plan_builder.inputs.outline import document_sections, manifest_where, validate_outline
 from plan_builder.inputs.prompts import Prompt, find_prompts, find_yaml_prompts, mark_prompts
 from plan_builder.inputs.sections import Section
-from plan_builder.inputs.structure import Structure, is_structure_file, load_structure
+from plan_builder.inputs.structure import is_structure_file, load_structure
 from plan_builder.inputs.tables import check_tables
-from plan_builder.outputs.baseline import TrackedChanges, changes_since, write_tracked_changes
-from plan_builder.outputs.cache import ImageCache, cache_dir_for, prune_cache
+from plan_builder.outputs.baseline import changes_since
+from plan_builder.outputs.cache import ImageCache, cache_dir_for
 from plan_builder.outputs.circulate import history_rows
 from plan_builder.outputs.fragments import FragmentCache
-from plan_builder.outputs.manifest import ChangeSummary, compare, make_manifest, read_manifest, write_manifest
-from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
-from plan_builder.outputs.write import write_atomic
-from plan_builder.parts.loading import StructuredParts, load_structured
+from plan_builder.outputs.manifest import make_manifest
+from plan_builder.outputs.names import document_stem
+from plan_builder.parts.loading import load_structured
 from plan_builder.parts.totals import structured_figures
-from plan_builder.word.document import set_contents_pages
+from plan_builder.stages import Computed, Inputs, Prepared
 
 if TYPE_CHECKING:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-
-@dataclass
-class BuildResult:
-    """What a build produced and what it noticed."""
-
-    path: Path
-    pdf: Path | None
-    appendix_documents: list[Path]
-    sections: int
-    appendices: int
-    tables: int
-    figures: int
-    words: int
-    warnings: list[str] = field(default_factory=list)
-    changes: ChangeSummary | None = None
-    name: str = PLAN_DOCUMENT
-    """Which document of the plan folder: 'plan', or a name under `documents:`."""
-    documents: list[BuildResult] = field(default_factory=list)
-    """Every document the build wrote, this one first."""
-    tracked: TrackedChanges | None = None
-    """The tracked-changes document, when there is a circulated version to compare with."""
-
-
-@dataclass
-class Inputs:
-    """Everything read from the plan folder, validated."""
-
-    plan: Plan
-    structure: Structure
-    sections: list[Section]
-    structured: StructuredParts
-    data: PerformanceData | None
-    warnings: list[str]
-
-
-@dataclass
-class Computed:
-    """Figures computed and section text merged with them."""
-
-    performance: PerformanceResult
-    rendered: list[RenderedSection]
-    env: ImmutableSandboxedEnvironment
-    warnings: list[str]
-
-
-@dataclass
-class Prepared:
-    """A plan taken through every stage but writing: what `build` writes and `check` audits."""
-
-    inputs: Inputs
-    computed: Computed
-    document: RenderedPlan | None
-    """None when rendering failed (its problems are in the `Problems` that `prepare` was given)."""
-    record: dict[str, Any]
-    """The build manifest this build would write."""
-
-    @property
-    def plan(self) -> Plan:
-        """The plan being built."""
-        return self.inputs.plan
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every warning of every stage, each once, in stage order."""
-        stages = self.inputs.warnings + self.computed.warnings + (self.document.ctx.warnings if self.document else [])
-        return list(dict.fromkeys(stages))
+    pass
 
 
 def load(plan_dir: Path, problems: Problems, document: str = PLAN_DOCUMENT) -> Inputs:
@@ -300,9 +232,7 @@ def _prepare_one(
     with problems.gather():
         changes = changes_since(plan, folder, record)
         history = history_rows(plan, folder)
-        document = render(
-            inputs, computed, caches[0], caches[1], changes=changes, history=history, problems=problems
-        )
+        document = render(inputs, computed, caches[0], caches[1], changes=changes, history=history, problems=problems)
     return Prepared(inputs, computed, document, record)
 
 
@@ -389,54 +319,6 @@ def _relative(plan: Plan, path: Path) -> str:
         return path.as_posix()
 
 
-def check_not_final(path: Path) -> None:
-    """A final version is never overwritten: a change needs a new version number."""
-    if path.exists():
-        raise OutputError(
-            f"{path}: this final version already exists and is never overwritten; "
-            "set a new version in plan.yaml (version:) to build again"
-        )
-
-
-def write_outputs(
-    plan: Plan, rendered_plan: RenderedPlan, folder: Path, *, pdf: bool, board_pack: bool = False
-) -> tuple[Path, Path | None, list[Path]]:
-    """Write the plan, its separate appendices and (optionally) the PDF and board pack, each atomically."""
-    stem = document_stem(plan)
-    target = folder / f"{stem}.docx"
-    final = plan.manifest.status is Status.FINAL
-    appendix_paths = [folder / appendix_file_name(plan, number) for number, _, _ in rendered_plan.appendices]
-    if final:
-        for path in [target, *appendix_paths]:
-            check_not_final(path)
-    document = rendered_plan.document
-    pdf_path = None
-    if pdf:
-        from plan_builder.outputs.pdf import combine_pdfs, refresh_and_export  # LibreOffice: only for PDFs
-
-        pdf_path = target.with_suffix(".pdf")
-        with tempfile.TemporaryDirectory(prefix="plan-builder-") as scratch:
-            draft, exported = Path(scratch) / target.name, Path(scratch) / pdf_path.name
-            document.save(str(draft))
-            refreshed = refresh_and_export(draft, exported, [entry.bookmark for entry in rendered_plan.ctx.toc])
-            set_contents_pages(document, refreshed.pages)
-            write_atomic(pdf_path, lambda handle: handle.write(exported.read_bytes()))
-            if board_pack:
-                parts = [exported]
-                for number, _, appendix in rendered_plan.appendices:
-                    source, part = Path(scratch) / f"appendix-{number}.docx", Path(scratch) / f"appendix-{number}.pdf"
-                    appendix.save(str(source))
-                    refresh_and_export(source, part, [])
-                    parts.append(part)
-                combined = Path(scratch) / "board-pack.pdf"
-                combine_pdfs(parts, combined)
-                write_atomic(folder / board_pack_name(plan), lambda handle: handle.write(combined.read_bytes()))
-    for path, (_, _, appendix) in zip(appendix_paths, rendered_plan.appendices, strict=True):
-        write_atomic(path, appendix.save)
-    write_atomic(target, document.save)
-    return target, pdf_path, appendix_paths
-
-
 def build(
     plan_dir: Path,
     output_dir: Path | None = None,
@@ -446,14 +328,16 @@ def build(
     fragments: FragmentCache | None = None,
     cache_dir: Path | None = None,
     document: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build every document of the plan in `plan_dir` (or only `document`) into `output_dir`.
 
     `output_dir` defaults to `plan_dir/output`. With `pdf`, a PDF of each too; with `board_pack`,
     also one PDF of the plan and its separate appendices. `fragments` is a cache of rendered
     sections kept between builds (watch mode keeps one); `cache_dir` overrides where charts and
-    rendered sections are cached (batches share one). Returns the first document's result, whose
-    `documents` lists every document built.
+    rendered sections are cached (batches share one). Writing waits for any other build writing
+    into the same folder; `on_wait` is told when it does. Returns the first document's result,
+    whose `documents` lists every document built.
     """
     folder = output_dir or plan_dir / "output"
     cache_dir = cache_dir or cache_dir_for(folder)
@@ -464,52 +348,5 @@ def build(
     problems.raise_if_any()
     if any(p.document is None for p in documents):  # pragma: no cover - a failed render records its problem
         raise OutputError(f"{plan_dir}: a document could not be rendered")
-    for prepared in documents:  # a final version is never overwritten: check every one before writing any
-        if prepared.plan.manifest.status is Status.FINAL:
-            check_not_final(folder / f"{document_stem(prepared.plan)}.docx")
-    results = [_write_document(prepared, folder, pdf=pdf, board_pack=board_pack) for prepared in documents]
-    images.flush()  # caches are written only once the documents are
-    fragments.flush()
-    prune_cache(cache_dir)
-    first = results[0]
-    first.documents = results
-    return first
-
-
-def _write_document(prepared: Prepared, folder: Path, *, pdf: bool, board_pack: bool) -> BuildResult:
-    """Write one prepared document (and its appendices, PDF, board pack, tracked changes and manifest)."""
-    plan, inputs, computed, rendered_plan = prepared.plan, prepared.inputs, prepared.computed, prepared.document
-    if rendered_plan is None:  # pragma: no cover - checked by the caller
-        raise OutputError(f"{plan.root}: the document could not be rendered")
-    target, pdf_path, appendix_paths = write_outputs(
-        plan, rendered_plan, folder, pdf=pdf or board_pack, board_pack=board_pack
-    )
-    record = prepared.record
-    tracked, tracked_warnings = write_tracked_changes(
-        plan, rendered_plan.document, folder, dt.datetime.fromisoformat(record["built_at"])
-    )
-    warnings = prepared.warnings + tracked_warnings
-    changes = record_build(target, {**record, "pdf": pdf_path.name if pdf_path else None, "warnings": warnings})
-    document = rendered_plan.document
-    return BuildResult(
-        path=target,
-        pdf=pdf_path,
-        appendix_documents=appendix_paths,
-        sections=sum(1 for s in inputs.sections if not s.is_appendix),
-        appendices=sum(1 for s in inputs.sections if s.is_appendix),
-        tables=len(document.tables),
-        figures=len(document.inline_shapes),
-        words=sum(len(r.text.split()) for r in computed.rendered),
-        warnings=warnings,
-        changes=changes,
-        name=plan.document,
-        tracked=tracked,
-    )
-
-
-def record_build(target: Path, record: dict[str, Any]) -> ChangeSummary | None:
-    """Write the build manifest and compare it with the previous build of the same document."""
-    previous_path = target.with_suffix(".json")
-    previous = read_manifest(previous_path) if previous_path.exists() else None
-    write_manifest(record, target)
-    return compare(previous, record) if previous else None
+    caches = Caches(images, fragments, cache_dir)
+    return write_documents(documents, folder, caches, pdf=pdf, board_pack=board_pack, on_wait=on_wait)

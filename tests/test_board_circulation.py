@@ -188,7 +188,7 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
         "Sections changed (1):",
         "  9. Performance (sections/09-performance.md)",
         '    Changed: "In Jan-Dec 2024 Calderbrook courts gave 4 custodial sentences to children, a rate of 0.13 per '
-        '1,000 children aged 10-17, against 0.13 in Jan-Dec 2023 (a difference of 0.00) and 0.08 for England and '
+        "1,000 children aged 10-17, against 0.13 in Jan-Dec 2023 (a difference of 0.00) and 0.08 for England and "
         'Wales." (removed "6", "0.19", "+0.06)"; added "4", "0.13", "0.00)")',
         "Figures changed (6):",
         "  Use of custody: change in custodial sentences, Jan-Dec 2023 to Jan-Dec 2024: +50.0% -> 0.0% "

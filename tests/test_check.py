@@ -226,3 +226,60 @@ def test_the_kpi_table_counts_are_checked_only_for_kpis_that_count_children():
         "the KPI table, row 'Children attending a suitable ETE arrangement' (kpi.ete.latest.suitable, Jan-Mar 2025), "
         "column 'Counts': count 3 is below 5; small numbers can identify children (suppress or combine before publishing)"
     ]
+
+
+def output_warnings(err: list[str]) -> list[str]:
+    return [line for line in err if line.startswith("warning:") and "/output/" in line]
+
+
+def test_check_reports_a_set_an_interrupted_build_left_and_changes_nothing(make_plan, capsys):
+    from conftest import TINY_OUTPUT_NAME, snapshot
+    from fault_tools import kill_at_rename
+
+    root = make_plan()
+    assert main(["build", str(root)]) == 0
+    assert kill_at_rename(root, 3).returncode == -9  # the journal, the history copy, then killed before the .docx
+    assert TINY_OUTPUT_NAME in snapshot(root / "output")
+    output = root / "output"
+    before = snapshot(output)
+    (journal,) = output.glob(".plan-builder-commit.*.json")
+
+    code, err, _ = run_check(root, capsys)
+
+    assert code == 0
+    assert output_warnings(err) == [
+        f"warning: {journal}: an earlier build was interrupted while putting its files in place; run "
+        "`plan-builder build` to finish it (check does not change the output folder)"
+    ]
+    assert snapshot(output) == before
+    assert main(["build", str(root)]) == 0
+    capsys.readouterr()
+    assert output_warnings(run_check(root, capsys)[1]) == []
+
+
+def test_check_reports_documents_that_do_not_match_their_manifest(make_plan, capsys):
+    from conftest import TINY_OUTPUT_NAME
+
+    root = make_plan()
+    assert main(["build", str(root)]) == 0
+    output = root / "output"
+    document = output / TINY_OUTPUT_NAME
+    stem = TINY_OUTPUT_NAME.removesuffix(".docx")
+    (output / f"{stem}.pdf").write_bytes(b"%PDF- from an earlier build made with --pdf")
+    document.write_bytes(document.read_bytes() + b"edited")
+    capsys.readouterr()
+
+    code, err, _ = run_check(root, capsys)
+
+    assert code == 0
+    assert output_warnings(err) == [
+        f"warning: {document}: does not match its build manifest {stem}.json (changed since it was built); build "
+        "again to replace both, or if it was edited by hand, keep that copy elsewhere first",
+        f"warning: {output / stem}.pdf: from an earlier build than {TINY_OUTPUT_NAME} (not in {stem}.json); build "
+        "again with the same options (--pdf, --board-pack) to replace it, or delete it",
+    ]
+    (output / f"{stem}.json").unlink()
+    assert output_warnings(run_check(root, capsys)[1]) == [
+        f"warning: {document}: has no build manifest ({stem}.json), so it cannot be checked or compared; build again "
+        "to replace both (a final version: move the .docx out of the output folder first)"
+    ]

@@ -48,7 +48,12 @@ def test_missing_column(tmp_path):
 def test_population_column_may_be_left_out(tmp_path):
     path = write(tmp_path, "fte.csv", "period_start,period_end,area,fte_count\n2024-01-01,2024-12-31,A,5\n")
     (record,) = load_dataset("fte", path, Path("fte.csv")).records
-    assert record.values == {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31), "area": "A", "fte_count": 5}
+    assert record.values == {
+        "period_start": dt.date(2024, 1, 1),
+        "period_end": dt.date(2024, 12, 31),
+        "area": "A",
+        "fte_count": 5,
+    }
 
 
 def test_non_numeric_cell_names_row_and_column(tmp_path):
@@ -190,9 +195,7 @@ def test_one_changed_number_changes_exactly_its_figures(tmp_path, capsys):
     fte = plan / "data" / "first-time-entrants.csv"
     text = fte.read_text()
     assert "2024-01-01,2024-12-31,Calderbrook,61," in text
-    fte.write_text(
-        text.replace("2024-01-01,2024-12-31,Calderbrook,61,", "2024-01-01,2024-12-31,Calderbrook,48,")
-    )
+    fte.write_text(text.replace("2024-01-01,2024-12-31,Calderbrook,61,", "2024-01-01,2024-12-31,Calderbrook,48,"))
     after = figures_json(plan, capsys)
     changed = sorted(
         k

@@ -235,7 +235,10 @@ def test_a_reoffending_table_with_a_row_per_measure_and_a_column_per_cohort(make
     assert found["reoffending.annual.previous.binary"]["value"] == pytest.approx(32.5)
     assert found["reoffending.quarterly.latest.binary"]["value"] == pytest.approx(11 / 35 * 100)
     frequency = found["reoffending.quarterly.latest.frequency"]
-    assert frequency["reason"] == "reoffences for Jul-Sep 2019 is not applicable in the source ('[z]') in data/reoffending.csv row 5"
+    assert (
+        frequency["reason"]
+        == "reoffences for Jul-Sep 2019 is not applicable in the source ('[z]') in data/reoffending.csv row 5"
+    )
 
 
 OUTCOMES: list[list[object]] = [
@@ -621,7 +624,7 @@ def test_the_data_files_own_line_endings_are_kept(make_plan, run_cli):
     assert written.count("\r\n") == written.count("\n") == 10
     (root / "data" / "fte.csv").write_bytes(b"period_start\xff\n")
     run = run_cli(["data", "import", "sources/fte.xlsx", "--as", "fte"], cwd=root)
-    assert run.err == "error: data/fte.csv: not UTF-8 text (invalid start byte at byte 12); save it as 'CSV UTF-8'\n"
+    assert run.err.startswith("error: data/fte.csv:1: not UTF-8 text (byte 0xFF; the file was probably saved as")
 
 
 def test_a_kpi_return_with_a_row_per_measure_and_quarter(make_plan, run_cli):

@@ -30,8 +30,12 @@ def test_a_plan_without_a_templates_folder_builds_with_the_packaged_templates(ma
     assert document.paragraphs[0].style.name == "Title"
     assert "Heading 1" in {p.style.name for p in document.paragraphs}
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
-    assert ["Alex Chair, Director of Children's Services", "Testford Borough Council", "Not yet signed",
-            "Not yet signed"] in rows  # the packaged sign-off template
+    assert [
+        "Alex Chair, Director of Children's Services",
+        "Testford Borough Council",
+        "Not yet signed",
+        "Not yet signed",
+    ] in rows  # the packaged sign-off template
 
 
 def test_a_plan_with_only_its_own_cover_uses_it_and_the_packaged_plan_template(make_plan, run_cli):
@@ -39,8 +43,13 @@ def test_a_plan_with_only_its_own_cover_uses_it_and_the_packaged_plan_template(m
     cover.add_paragraph("Published by Testford Council")
     buffer = io.BytesIO()
     cover.save(buffer)
-    root = make_plan({"templates/plan-template.docx": None, "templates/signoff.docx": None,
-                      "templates/cover.docx": buffer.getvalue()})
+    root = make_plan(
+        {
+            "templates/plan-template.docx": None,
+            "templates/signoff.docx": None,
+            "templates/cover.docx": buffer.getvalue(),
+        }
+    )
 
     run = run_cli(["build"], cwd=root)
 

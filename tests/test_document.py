@@ -53,8 +53,7 @@ def test_template_not_found(build_fails):
 def test_template_that_is_not_a_docx(build_fails):
     build_fails(
         {"templates/plan-template.docx": b"not a zip file"},
-        "templates/plan-template.docx: not a readable Word .docx file "
-        "(Package not found at 'templates/plan-template.docx')",
+        "templates/plan-template.docx: not a readable Word .docx file (File is not a zip file)",
     )
 
 

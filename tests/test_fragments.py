@@ -42,9 +42,7 @@ def test_a_data_change_re_renders_only_the_sections_that_show_it(tmp_path):
     def fewer_custodial_sentences(plan):
         csv = plan / "data" / "custody.csv"
         csv.write_text(
-            csv.read_text().replace(
-                "2024-01-01,2024-12-31,Calderbrook,6,", "2024-01-01,2024-12-31,Calderbrook,4,"
-            )
+            csv.read_text().replace("2024-01-01,2024-12-31,Calderbrook,6,", "2024-01-01,2024-12-31,Calderbrook,4,")
         )
 
     changed, cache, fresh = rebuild_after(tmp_path, fewer_custodial_sentences)
@@ -71,7 +69,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     import os
     import time
 
-    from plan_builder.outputs.cache import ImageCache, prune_cache
+    from plan_builder.outputs.cache import ImageCache, prune_cache, seal
 
     now = time.time()
     day = 86400
@@ -92,7 +90,7 @@ def test_cache_prunes_entries_no_build_has_used_for_a_month(tmp_path):
     for name, mtime in entries.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"x")
+        path.write_bytes(seal(b"x"))
         os.utime(path, (mtime, mtime))
     assert ImageCache(folder).get_or_render(used, lambda: b"new") == b"x"  # a hit refreshes its time
 

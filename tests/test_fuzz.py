@@ -1055,7 +1055,7 @@ def test_a_section_entry_that_is_a_folder(build_fails):
     sections = ["sections", *(name for name, _ in SECTION_FILES[1:])]
     build_fails(
         {"plan.yaml": plan_yaml(sections=sections)},
-        "plan.yaml:16: sections[0]: sections: cannot read the section file (Is a directory)",
+        "plan.yaml:16: sections[0]: sections: cannot read the section file (it is a folder, not a file)",
     )
 
 
@@ -1168,7 +1168,10 @@ def test_a_local_indicator_too_large_to_compute(tmp_path):
     result = local_indicators(tmp_path, "{period: Jan-Mar 2025, numerator: 1e300, denominator: 1e-300}")
 
     latest = result.figures["local.feedback.latest"]
-    assert (latest.value, latest.display) == (None, "n/a (numerator / denominator is too large to compute for Jan-Mar 2025)")
+    assert (latest.value, latest.display) == (
+        None,
+        "n/a (numerator / denominator is too large to compute for Jan-Mar 2025)",
+    )
     result = local_indicators(tmp_path, "{period: Jan-Mar 2025, value: 1e300}", unit="count")  # a % change from 1e-300
     change = result.figures["local.feedback.change"]
     assert (change.value, change.display) == (None, "n/a (too large to compute)")

@@ -133,8 +133,11 @@ def test_import_of_a_council_style_plan_maps_headings_and_reports_what_to_check(
     assert (folder / "images/imported-01.png").read_bytes() == png_bytes()
     manifest = yaml.safe_load((folder / "plan.yaml").read_text())
     assert manifest["service"]["name"] == "Eastvale Youth Offending Service"
-    assert manifest["sections"][:3] == ["sections/00-foreword.md", "sections/01-introduction.md",
-                                        "sections/02-local-context.md"]
+    assert manifest["sections"][:3] == [
+        "sections/00-foreword.md",
+        "sections/01-introduction.md",
+        "sections/02-local-context.md",
+    ]
     assert manifest["sections"][9:11] == ["sections/09-performance.md", "sections/09-our-approach-to-trauma.md"]
     assert source.exists()
 
@@ -264,8 +267,10 @@ def test_round_trip_of_the_example_plans_own_document(example_build, run_cli, tm
     assert (run.code, run.err) == (0, "")
     folder = tmp_path / "again"
     manifest = yaml.safe_load((folder / "plan.yaml").read_text())
-    ids = [yaml.safe_load(p.read_text().split("---")[1])["heading"] for p in
-           [folder / f for f in [*manifest["sections"], *manifest["appendices"]]]]
+    ids = [
+        yaml.safe_load(p.read_text().split("---")[1])["heading"]
+        for p in [folder / f for f in [*manifest["sections"], *manifest["appendices"]]]
+    ]
     structure = load_structure("2024-25", "2025-26")
     assert ids == ["foreword", *(h.id for h in structure.sections), *(h.id for h in structure.appendices)]
     assert "0 local" in run.out.splitlines()[2]

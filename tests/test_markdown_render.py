@@ -101,6 +101,30 @@ def test_image_that_is_not_an_image_file(build_fails):
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (png_bytes(400, 300)[:-60], "the file is cut short (truncated)"),
+        (
+            b"GIF89a" + b"\x00" * 3,
+            "it is not a picture in a format Word shows (PNG, JPEG, GIF or BMP), or it is damaged",
+        ),
+        (
+            b"%PDF-1.7 a PDF named .png",
+            "it is not a picture in a format Word shows (PNG, JPEG, GIF or BMP), or it is damaged",
+        ),
+    ],
+    ids=["cut short", "damaged", "not a picture"],
+)
+def test_image_that_cannot_be_read_says_why_and_how_to_fix_it(build_fails, content: bytes, problem: str):
+    # Before: "could not be read as an image ()", and a PNG cut short after its header reached the document.
+    build_fails(
+        {**child_first("Intro.\n\n![Bar chart](images/chart.png)\n"), "images/chart.png": content},
+        f"{CHILD_FIRST}:6: image 'images/chart.png' cannot be read: {problem}; open it in an image editor and "
+        "save it again as PNG or JPEG",
+    )
+
+
 def test_image_inside_a_sentence(build_fails):
     build_fails(
         {**child_first("Intro.\n\nAs ![Bar chart](images/chart.png) shows.\n"), "images/chart.png": png_bytes()},
@@ -300,3 +324,45 @@ def test_table_caption_paragraph_before_or_after_a_pipe_table(tmp_path: Path):
     order = [child.tag.split("}")[1] for child in document.element.body if not child.tag.endswith("sectPr")]
     assert order[:6] == ["p", "tbl", "p", "tbl", "p", "tbl"]
     assert ctx.table_count == 3
+
+
+def test_a_large_table_of_links_never_scans_the_relationships(tmp_path, monkeypatch):
+    # Before: python-docx looked through every relationship for each new link (and again for a free id),
+    # so a section's time grew with the square of its links: a 1 MB table of links took 42 s, not 6.
+    from docx.opc.rel import Relationships
+
+    def scan(*args, **kwargs):
+        raise AssertionError("a linear scan of the relationships")
+
+    monkeypatch.setattr(Relationships, "_get_matching", scan)
+    monkeypatch.setattr(Relationships, "_next_rId", property(scan))
+    rows = "".join(f"| Area {i} | [report {i}](https://example.org/{i % 150}) | *{i}* |\n" for i in range(600))
+    text = "| Area | Report | Count |\n| --- | --- | --- |\n" + rows
+
+    document, _ = render_body(text, tmp_path)
+
+    links = document.element.body.findall(f".//{qn('w:hyperlink')}")
+    rels = document.part.rels
+    assert len(links) == 600
+    assert [rels[link.get(qn("r:id"))].target_ref for link in links] == [
+        f"https://example.org/{i % 150}" for i in range(600)
+    ]
+    assert len({link.get(qn("r:id")) for link in links}) == 150  # one relationship per address, as Word writes them
+    cells = document.tables[-1].rows[600].cells
+    assert [cell.text for cell in cells] == ["Area 599", "report 599", "599"]
+
+
+def test_plain_table_cells_skip_the_inline_patterns_and_read_the_same(tmp_path):
+    text = (
+        "| Plain | Marked |\n| --- | --- |\n"
+        "| Tom & Jerry's 5 < 6 | **bold** and `code` |\n"
+        "| a_b c\\\\d | [x](https://example.org) and ![alt](x.png) |\n"
+        "| just words, 1,234 | &amp; &#169; |\n"
+    )
+    document, _ = render_body(text.replace("![alt](x.png)", "a picture"), tmp_path)
+    assert [[c.text for c in row.cells] for row in document.tables[-1].rows] == [
+        ["Plain", "Marked"],
+        ["Tom & Jerry's 5 < 6", "bold and code"],
+        ["a_b c\\d", "x and a picture"],
+        ["just words, 1,234", "& ©"],
+    ]

@@ -101,8 +101,13 @@ def test_new_plan_manifest_names_the_list_it_follows_and_marks_data_pending(run_
     }
     assert manifest["structured"] == {"glossary": "data/glossary.yaml"}
     priorities = (plan / "sections/10-priorities.md").read_text()
-    assert priorities.startswith("---\nheading: priorities\n---\n[[To write: Set out the partnership's priorities for 2026-27")
-    assert re.findall(r"^## (.+)$", priorities, re.M) == load_structure("2024-25", "2026-27").heading("priorities").subheadings
+    assert priorities.startswith(
+        "---\nheading: priorities\n---\n[[To write: Set out the partnership's priorities for 2026-27"
+    )
+    assert (
+        re.findall(r"^## (.+)$", priorities, re.M)
+        == load_structure("2024-25", "2026-27").heading("priorities").subheadings
+    )
     assert "including children with special educational needs and disabilities (SEND)." in priorities
     assert (plan / "sections/00-foreword.md").read_text().startswith("---\nheading: foreword\nnumbered: false\n---\n")
 
@@ -110,8 +115,12 @@ def test_new_plan_manifest_names_the_list_it_follows_and_marks_data_pending(run_
 def test_data_files_have_the_contract_columns_and_a_readme_line_each(run_cli, tmp_path: Path):
     plan = start(run_cli, tmp_path)
 
-    for name, path in {"fte": "first-time-entrants.csv", "reoffending": "reoffending.csv",
-                       "custody": "custody.csv", "kpis": "kpis.csv"}.items():
+    for name, path in {
+        "fte": "first-time-entrants.csv",
+        "reoffending": "reoffending.csv",
+        "custody": "custody.csv",
+        "kpis": "kpis.csv",
+    }.items():
         rows = list(csv.reader(io.StringIO((plan / "data" / path).read_text())))
         assert rows == [list(CONTRACT[name][0])]
     readme = (plan / "data/README.md").read_text()
@@ -126,7 +135,9 @@ def test_every_commented_example_is_valid_once_switched_on(run_cli, tmp_path: Pa
         path = plan / "data" / f"{name}.yaml"
         path.write_text(uncomment_example(path.read_text()))
     manifest = (plan / "plan.yaml").read_text()
-    manifest = re.sub(r"^  # (risks|budget|standards|actions|staffing|local_indicators): ", r"  \1: ", manifest, flags=re.M)
+    manifest = re.sub(
+        r"^  # (risks|budget|standards|actions|staffing|local_indicators): ", r"  \1: ", manifest, flags=re.M
+    )
     (plan / "plan.yaml").write_text(manifest)
 
     build = run_cli(["build", "northmoor"], cwd=tmp_path)
@@ -167,9 +178,7 @@ def test_new_without_a_terminal_names_what_is_missing(run_cli, tmp_path: Path):
     run = run_cli(["new", "northmoor"], cwd=tmp_path)
 
     assert run.code == 2
-    assert run.err == (
-        "error: plan-builder new: give --service and --period (or run it in a terminal to be asked)\n"
-    )
+    assert run.err == ("error: plan-builder new: give --service and --period (or run it in a terminal to be asked)\n")
 
 
 def test_new_in_a_terminal_asks_for_what_is_missing(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -77,7 +77,9 @@ def test_the_summary_table_shows_the_suppressed_year_and_names_each_datasets_sou
         "Not rated",
     ]
     note = next(p for p in paragraphs(document) if p.startswith("Family is the YJS family"))
-    assert "n/a means no comparable figure; 'suppressed', a figure the source withholds (never counted as zero)." in note
+    assert (
+        "n/a means no comparable figure; 'suppressed', a figure the source withholds (never counted as zero)." in note
+    )
     assert note.endswith(
         "Sources: First time entrants: Youth Justice Statistics 2023-24, supplementary table 2.1 "
         "(released 30 January 2025)."

@@ -98,11 +98,12 @@ def test_sheets_by_name_and_number_and_the_messages_when_they_are_not_there(tmp_
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("fte.xlsx", b"not a zip", "fte.xlsx: not a readable Excel workbook ("),
-        ("fte.ods", b"not a zip", "fte.ods: not a readable OpenDocument spreadsheet ("),
-        ("fte.xls", b"not an OLE file", "fte.xls: not a readable Excel 97-2003 workbook ("),
+        ("fte.xlsx", b"not a zip", "fte.xlsx: not an Excel workbook (the file is damaged, or another kind of file"),
+        ("fte.ods", b"not a zip", "fte.ods: the OpenDocument spreadsheet is damaged and cannot be read ("),
+        ("fte.xls", b"not an OLE file", "fte.xls: the Excel 97-2003 workbook is damaged and cannot be read ("),
         ("fte.txt", b"a,b\n", "fte.txt: expected a .csv, .xlsx, .xlsm, .xls or .ods file"),
-        ("fte.csv", b"\xff\xfeb\x00", "fte.csv: not UTF-8 text (invalid start byte at byte 0); save it as 'CSV UTF-8'"),
+        ("fte.csv", b"\xff\xfeb\x00", "fte.csv: the file is saved as UTF-16 ('Unicode text'), not UTF-8; save it"),
+        ("fte.csv", b"a,b\n1,\xe9\n", "fte.csv:2: not UTF-8 text (byte 0xE9; the file was probably saved as Windows"),
     ],
 )
 def test_files_that_cannot_be_read(tmp_path, name, content, message):

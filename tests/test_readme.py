@@ -62,12 +62,18 @@ def test_a_new_plan_builds_with_the_installed_command_and_nothing_else(tmp_path:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - our own console script
-            [str(script), *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+            [str(script), *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
             stdin=subprocess.DEVNULL,
         )
 
-    started = run("new", "northmoor", "--service", "Northmoor Youth Justice Service", "--period", "2026-27",
-                  "--nation", "Wales")
+    started = run(
+        "new", "northmoor", "--service", "Northmoor Youth Justice Service", "--period", "2026-27", "--nation", "Wales"
+    )
     built = run("build", "northmoor")
 
     assert (started.returncode, started.stderr) == (0, "")

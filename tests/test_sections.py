@@ -82,16 +82,14 @@ def test_unknown_front_matter_key_names_file_and_line(build_fails):
 def test_front_matter_needs_a_heading_or_a_title(build_fails):
     build_fails(
         {CHILD_FIRST: "---\nnumbered: false\n---\nBody\n"},
-        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, "
-        "a 'title:'",
+        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, a 'title:'",
     )
 
 
 def test_local_section_needs_a_title(build_fails):
     build_fails(
         {CHILD_FIRST: "---\nheading: local\n---\nBody\n"},
-        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, "
-        "a 'title:'",
+        f"{CHILD_FIRST}:2: (top level): give a 'heading:' (a YJB heading id) or, for a section of your own, a 'title:'",
     )
 
 

@@ -26,7 +26,9 @@ def test_every_document_of_a_final_build_with_a_separate_appendix_opens_without_
     plan = copy_example_plan(tmp_path)
     manifest = (plan / "plan.yaml").read_text()
     manifest = manifest.replace("status: draft", "status: final").replace('version: "0.3"', 'version: "1.0"')
-    manifest = manifest.replace("  - sections/91-budget.md", "  - {file: sections/91-budget.md, separate_document: true}")
+    manifest = manifest.replace(
+        "  - sections/91-budget.md", "  - {file: sections/91-budget.md, separate_document: true}"
+    )
     (plan / "plan.yaml").write_text(manifest)
     result = build(plan, tmp_path / "output")
     documents = sorted((tmp_path / "output").glob("*.docx"))

@@ -62,11 +62,22 @@ def test_interrupted_writer_leaves_the_previous_file_and_no_partial(previous: Pa
     assert snapshot(previous.parent) == {NAME: PREVIOUS_BUILD}
 
 
-def test_os_error_while_writing_is_an_output_error(previous: Path):
-    with pytest.raises(OutputError) as caught:
-        write_atomic(previous, fails_part_way(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+def test_full_disk_while_writing_is_an_output_error(previous: Path, monkeypatch):
+    real_fsync = os.fsync
 
-    assert caught.value.problems == [f"{previous}: cannot write (No space left on device)"]
+    def full(handle: int) -> None:
+        if os.path.isfile(f"/proc/self/fd/{handle}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError) as caught:
+        write_atomic(previous, lambda handle: handle.write(b"new document"))
+
+    assert caught.value.problems == [
+        f"{previous.parent}: not enough free space to write the documents (this build needs about 1 kB); "
+        "nothing was replaced. Free some space and build again"
+    ]
     assert isinstance(caught.value.__cause__, OSError)
     assert snapshot(previous.parent) == {NAME: PREVIOUS_BUILD}
 

@@ -93,5 +93,3 @@ class AuditReport:
         """The report as a JSON-ready object, for the build manifest or CI."""
         findings = [asdict(finding) for finding in self.findings]
         return {"errors": len(self.errors), "warnings": len(self.warnings), "findings": findings}
-
-

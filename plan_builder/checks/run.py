@@ -87,6 +87,8 @@ def run_checks(plan_dir: Path) -> CheckReport:
     if len(documents) > 1:
         report.notes.append(f"{len(documents)} documents")
     report.notes.append("narrative consistency")
+    names = [prepared.record["document"] for prepared in documents]
+    report.warnings += output_folder_problems(plan_dir / "output", names)
     with tempfile.TemporaryDirectory(prefix="plan-builder-check-") as scratch:
         for prepared in documents:
             _check_document(report, prepared, Path(scratch), several=len(documents) > 1)
@@ -107,6 +109,26 @@ def _check_document(report: CheckReport, prepared: Any, scratch: Path, *, severa
     built = scratch / f"{prepared.plan.document}.docx"
     prepared.document.document.save(str(built))
     _audit(report, built, f"{document_stem(prepared.plan)}.docx" if several else "")
+
+
+def output_folder_problems(folder: Path, document_names: list[str]) -> list[str]:
+    """What an interrupted build or a hand edit left in the output folder, each with what to do.
+
+    `check` never changes the output folder, so it reports: a set an interrupted build was
+    putting in place (the next build finishes it), and a document that no longer matches its
+    manifest's hash, has no manifest, or has PDFs or appendices from an earlier build beside it.
+    """
+    from plan_builder.outputs.manifest import set_problems, stale_siblings
+    from plan_builder.outputs.recovery import pending_sets
+
+    problems = [
+        f"{journal}: an earlier build was interrupted while putting its files in place; run `plan-builder build` "
+        "to finish it (check does not change the output folder)"
+        for journal in pending_sets(folder)
+    ]
+    for name in document_names:
+        problems += set_problems(folder / name) + stale_siblings(folder / name)
+    return problems
 
 
 def _audit(report: CheckReport, built: Path, label: str = "") -> None:

@@ -171,5 +171,3 @@ class Styles:
         styles = self.chain(table_style)
         layers = [*(first_row(s, TCPR) for s in styles if in_first_row), *(s.find(TCPR) for s in styles)]
         return next((fill for layer in layers if layer is not None and (fill := fill_of(layer.find(SHD)))), None)
-
-

@@ -50,22 +50,25 @@ def _build(args: argparse.Namespace) -> int:
         pdf=args.pdf,
         board_pack=args.board_pack,
         document=args.document,
+        on_wait=lambda line: print(line, file=sys.stderr, flush=True),
     )
+    for note in result.notes:
+        print(note, file=sys.stderr)
     warnings = list(dict.fromkeys(w for built in result.documents for w in built.warnings))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for built in result.documents:
-        _report(built, board_pack=args.board_pack)
+        _report(built)
     return 0
 
 
-def _report(result: BuildResult, *, board_pack: bool) -> None:
+def _report(result: BuildResult) -> None:
     """What one document's build wrote, in a few lines."""
     print(f"Wrote {result.path}")
     for path in [*result.appendix_documents, *([result.pdf] if result.pdf else [])]:
         print(f"Wrote {path}")
-    if board_pack and result.name == "plan":
-        print(f"Wrote {result.path.with_name(result.path.stem + '-board-pack.pdf')}")
+    if result.board_pack:
+        print(f"Wrote {result.board_pack}")
     if result.tracked is not None:
         print(f"Wrote {result.tracked.describe()}")
     counts = [

@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except PlanBuilderError as exc:
+        for note in exc.notes:
+            print(note, file=sys.stderr)
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1

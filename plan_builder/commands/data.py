@@ -34,9 +34,10 @@ def register(commands: Subcommands) -> None:
 def _import(args: argparse.Namespace) -> int:
     import tempfile
 
-    from plan_builder.errors import ConfigError, DataError
+    from plan_builder.errors import ConfigError
     from plan_builder.inputs.config import load_plan
     from plan_builder.inputs.data import load_dataset
+    from plan_builder.inputs.readers.delimited import decode_csv
     from plan_builder.inputs.schema import field_path
     from plan_builder.inputs.sources import import_table
     from plan_builder.inputs.sources.merge import merge, read_existing
@@ -60,17 +61,14 @@ def _import(args: argparse.Namespace) -> int:
             f"{where}: performance.datasets.{name}: data import writes a CSV file; give file: data/{name}.csv "
             f"(it is {entry.file or 'not given'})"
         )
+
     def locate(*keys: str | int) -> str:
         path = ("performance", "datasets", name, "import", *keys)
         return f"{plan.source.where(path)}: {field_path(path)}"
 
     result = import_table(Path(args.source), Path(args.source), name, entry.import_, locate)
     target, display = plan.path(entry.file), plan.display(entry.file)
-    try:
-        existing = read_existing(target.read_bytes().decode("utf-8-sig")) if target.is_file() else ([], [], "\n")
-    except UnicodeDecodeError as exc:
-        why = f"{exc.reason} at byte {exc.start}"
-        raise DataError(f"{display}: not UTF-8 text ({why}); save it as 'CSV UTF-8'") from exc
+    existing = read_existing(decode_csv(target.read_bytes(), display)) if target.is_file() else ([], [], "\n")
     merged = merge(name, existing, result.records, result.source)
     text = merged.text().encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="plan-builder-import-") as scratch:

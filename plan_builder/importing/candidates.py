@@ -82,8 +82,13 @@ def find_candidates(body: str, first_line: int) -> list[Candidate]:
             numbers = [cell for row in table[2:] for cell in row[1:] if NUMERIC_CELL.match(cell) and "£" not in cell]
             names = [_short(row[0]) for row in table[2:] if INDICATORS.search(row[0])]
             if len(numbers) >= 2 and names:
-                found.append(Candidate(first_line + start, numbers[:3] + (["..."] if len(numbers) > 3 else []),
-                                       "table: " + "; ".join(names[:2]) + ("; ..." if len(names) > 2 else "")))
+                found.append(
+                    Candidate(
+                        first_line + start,
+                        numbers[:3] + (["..."] if len(numbers) > 3 else []),
+                        "table: " + "; ".join(names[:2]) + ("; ..." if len(names) > 2 else ""),
+                    )
+                )
             continue
         if not line.startswith(("#", "![", "[[", "Table:")):
             for sentence in SENTENCE.split(re.sub(r"^\s*(?:\d+\.|[-*+])\s+", "", line)):

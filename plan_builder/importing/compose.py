@@ -173,8 +173,12 @@ class _Writer:
         level = min(level, self.level + 1, 4)
         if level != wanted:
             self.section.findings.append(
-                Finding(self.line + 1, "level", f"sub-heading '{words}' moved to level {level} (Markdown "
-                        f"{'#' * level}): a heading may not skip a level, and plan-builder goes to '####'")
+                Finding(
+                    self.line + 1,
+                    "level",
+                    f"sub-heading '{words}' moved to level {level} (Markdown "
+                    f"{'#' * level}): a heading may not skip a level, and plan-builder goes to '####'",
+                )
             )
         self.level = level
         self.paragraph(f"{'#' * level} {escape_text(words)}")
@@ -205,12 +209,18 @@ class _Writer:
             self.lines.append("| " + " | ".join(row) + " |")
         for merge in table.merges:
             where = f"row {merge.row}" if merge.rows == 1 else f"rows {merge.row}-{merge.row + merge.rows - 1}"
-            cols = f"column {merge.column}" if merge.columns == 1 else (
-                f"columns {merge.column}-{merge.column + merge.columns - 1}"
+            cols = (
+                f"column {merge.column}"
+                if merge.columns == 1
+                else (f"columns {merge.column}-{merge.column + merge.columns - 1}")
             )
             self.section.findings.append(
-                Finding(start, "merge", f"table: merged cell ({where}, {cols}: '{_short(merge.text)}') split into "
-                        f"{merge.rows * merge.columns} cells, each with its text")
+                Finding(
+                    start,
+                    "merge",
+                    f"table: merged cell ({where}, {cols}: '{_short(merge.text)}') split into "
+                    f"{merge.rows * merge.columns} cells, each with its text",
+                )
             )
 
     def picture(self, picture: Picture, caption: str | None) -> None:
@@ -221,11 +231,17 @@ class _Writer:
         path = f"images/{name}"
         if picture.suffix not in PLACEABLE:
             self.section.findings.append(
-                Finding(self.line + 1, "format", f"picture {path} is a {picture.suffix} file, which plan-builder "
-                        "cannot place: save it as PNG and put it in with ![alt text](images/....png)")
+                Finding(
+                    self.line + 1,
+                    "format",
+                    f"picture {path} is a {picture.suffix} file, which plan-builder "
+                    "cannot place: save it as PNG and put it in with ![alt text](images/....png)",
+                )
             )
-            self.paragraph(f"[[Picture {path} was here: plan-builder cannot place {picture.suffix} files; save it "
-                           "as a PNG file and write ![what it shows](images/the-file.png) in place of this note.]]")
+            self.paragraph(
+                f"[[Picture {path} was here: plan-builder cannot place {picture.suffix} files; save it "
+                "as a PNG file and write ![what it shows](images/the-file.png) in place of this note.]]"
+            )
             return
         alt = picture.alt
         title = f' "{caption.replace(chr(34), "&quot;")}"' if caption else ""
@@ -234,8 +250,10 @@ class _Writer:
                 Finding(self.line + 1, "alt", f"picture {path} has no alt text: a prompt asks for one")
             )
             self.paragraph(f"![Picture without alt text]({path}{title})")
-            self.paragraph("[[This picture had no alt text in the Word document: replace 'Picture without alt "
-                           "text' above with a description of what it shows, then delete this note.]]")
+            self.paragraph(
+                "[[This picture had no alt text in the Word document: replace 'Picture without alt "
+                "text' above with a description of what it shows, then delete this note.]]"
+            )
             return
         self.section.findings.append(Finding(self.line + 1, "picture", f"picture {path}: alt text kept"))
         alt_text = escape_text(" ".join(alt.split()))
@@ -251,8 +269,9 @@ def _short(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 3].rstrip() + "..."
 
 
-def write_body(section: ImportedSection, first_line: int, level: int, next_picture: list[int],
-               notes: dict[int, str]) -> None:
+def write_body(
+    section: ImportedSection, first_line: int, level: int, next_picture: list[int], notes: dict[int, str]
+) -> None:
     """Write the section's Markdown into `section.body`; its first line is line `first_line` of its file."""
     writer = _Writer(section, first_line, level, next_picture)
     blocks = section.blocks
@@ -286,8 +305,13 @@ def write_body(section: ImportedSection, first_line: int, level: int, next_pictu
     for number in dict.fromkeys(writer.notes):
         writer.paragraph(f"\\[{number}\\] {notes.get(number, '')}".rstrip())
     if writer.notes:
-        section.findings.append(Finding(first_note, "note", f"{len(set(writer.notes))} footnote(s) kept as "
-                                        "numbered notes at the end of the section"))
+        section.findings.append(
+            Finding(
+                first_note,
+                "note",
+                f"{len(set(writer.notes))} footnote(s) kept as numbered notes at the end of the section",
+            )
+        )
     section.body = "\n".join(writer.lines).strip("\n") + "\n"
 
 

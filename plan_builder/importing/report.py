@@ -104,9 +104,9 @@ class ImportReport:
         out += ["", "## Figures to replace with computed ones", ""]
         out.append("Typed figures go out of date; `plan-builder figures` lists the names of computed ones.")
         out.append("")
-        out += [
-            f"- {file}:{c.line}: {', '.join(c.numbers)} ({c.cue})" for file, c in self.candidates
-        ] or ["- none found"]
+        out += [f"- {file}:{c.line}: {', '.join(c.numbers)} ({c.cue})" for file, c in self.candidates] or [
+            "- none found"
+        ]
         if self.before:
             out += ["", "## Before the first heading", ""]
             out.append(

@@ -27,7 +27,6 @@ MANIFEST_NAME = "plan.yaml"
 PERIOD_PATTERN = re.compile(r"^(20\d\d)-(\d\d)$")
 
 
-
 class Status(str, Enum):
     """Where the plan is in its approval cycle."""
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from plan_builder.errors import DataError
 from plan_builder.inputs.markers import missing_marker
-from plan_builder.inputs.readers import read_table
+from plan_builder.inputs.readers import UncalculatedFormula, read_table
+from plan_builder.inputs.readers.delimited import separator_hint
 from plan_builder.wording import counted
 
 DATE = "date"
@@ -143,6 +144,11 @@ def read_cell(kind: str, raw: Any) -> tuple[Any, str | None]:
 
 def _cell(kind: str, raw: Any) -> Any:
     """Convert one cell; raise ValueError with the expected form if it does not fit."""
+    if isinstance(raw, UncalculatedFormula):
+        raise ValueError(
+            "is a formula whose result was never saved; open the workbook in Excel or LibreOffice and save it "
+            "again, so the results are stored"
+        )
     if raw is None or (isinstance(raw, float) and raw != raw) or (isinstance(raw, str) and not raw.strip()):
         if kind == NOTE:
             return ""
@@ -281,7 +287,10 @@ def load_dataset(
     where, header, rows = _read_rows(path, display, sheet, header_row, cell_range)
     missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]
     if missing:
-        raise DataError(f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}")
+        raise DataError(
+            f"{where}: missing column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}"
+            + separator_hint(header)
+        )
     columns = {column: kind for column, kind in columns.items() if column in header}
     positions = {column: header.index(column) for column in columns}
     problems: list[str] = []

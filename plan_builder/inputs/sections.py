@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from plan_builder.errors import SectionError
+from plan_builder.inputs.files import read_input_text
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.structure import Structure
 from plan_builder.inputs.yamlio import parse_yaml
@@ -80,7 +81,7 @@ def load_section(
     `listed_at` is the manifest entry ('plan.yaml:18: sections[2]') named if the file is missing.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path)
     except FileNotFoundError as exc:
         raise SectionError(f"{listed_at}: {display_path}: section file not found") from exc
     except UnicodeDecodeError as exc:

@@ -58,7 +58,7 @@ def template_file(plan: Plan, kind: TemplateKind) -> TemplateFile:
     name = DEFAULT_NAMES[kind]
     if named is not None:
         path = plan.path(named)
-        if not path.is_file():
+        if not path.exists():  # something that is not a file is refused, by type, when it is opened
             raise TemplateError(
                 f"{plan.source.where((kind,))}: {kind}: {plan.display(named)}: Word template not found; "
                 f"remove `{kind}:` from plan.yaml to use plan-builder's own {name}, or run "
@@ -66,6 +66,6 @@ def template_file(plan: Plan, kind: TemplateKind) -> TemplateFile:
             )
         return TemplateFile(path, Path(named))
     own = f"{PLAN_TEMPLATES_FOLDER}/{name}"
-    if plan.path(own).is_file():
+    if plan.path(own).exists():
         return TemplateFile(plan.path(own), Path(own))
     return TemplateFile(packaged_template(name), Path(f"{BUILT_IN} {name}"), built_in=True)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from plan_builder.errors import ConfigError
+from plan_builder.inputs.files import read_input_text
 
 Key = tuple[str | int, ...]
 
@@ -45,16 +46,72 @@ class YamlDocument:
         return f"{self.path}:{self.line_of(key)}"
 
 
-def _collect_lines(node: yaml.Node, key: Key, lines: dict[Key, int], offset: int) -> None:
+ALIAS_LIMIT = 10_000
+"""How many values YAML aliases ('*name') may add to a file by repeating what their anchor ('&name') holds.
+
+An alias repeats a value without copying it, so a few lines of aliases of aliases can stand
+for billions of values (a "billion laughs"): anything that walks the data would never finish.
+Plan files seldom use aliases at all; this allows them and stops such a file at once.
+"""
+
+
+def _collect_lines(node: yaml.Node, key: Key, lines: dict[Key, int], offset: int, seen: set[int]) -> None:
+    """Record the line of every value by path; a value reached again through an alias is not walked again."""
     lines[key] = node.start_mark.line + 1 + offset
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*key, str(key_node.value))
-            _collect_lines(value_node, child, lines, offset)
+            _collect_lines(value_node, child, lines, offset, seen)
             lines[child] = key_node.start_mark.line + 1 + offset
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, (*key, index), lines, offset)
+            _collect_lines(item, (*key, index), lines, offset, seen)
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, int]]:
+    """A node's children, each with the line where it is used (an alias's own line is not kept by YAML)."""
+    if isinstance(node, yaml.MappingNode):
+        return [pair for k, v in node.value for pair in ((k, k.start_mark.line), (v, k.start_mark.line))]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, node.start_mark.line) for item in node.value]
+    return []
+
+
+def check_aliases(node: yaml.Node, path: Path, offset: int) -> None:
+    """Refuse a file whose aliases repeat more than `ALIAS_LIMIT` values, or an alias inside its own anchor.
+
+    Sizes are counted once per distinct value (memoised), so even a "billion laughs" file is
+    measured in the time it takes to read it.
+    """
+    sizes: dict[int, int] = {}
+    alias_lines: list[int] = []
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, node.start_mark.line, False)]
+    while stack:  # depth first, without recursion: nesting is limited only by the YAML parser
+        current, used_at, finished = stack.pop()
+        if finished:
+            active.discard(id(current))
+            sizes[id(current)] = 1 + sum(sizes[id(child)] for child, _ in _children(current))
+        elif id(current) in active:
+            raise ConfigError(
+                f"{path}:{used_at + 1 + offset}: a YAML alias ('*name') is used inside the value it names; "
+                "write the value out instead"
+            )
+        elif id(current) in sizes:
+            alias_lines.append(used_at)
+        else:
+            active.add(id(current))
+            stack.append((current, used_at, True))
+            stack += [(child, line, False) for child, line in reversed(_children(current))]  # in file order
+    expanded = sizes[id(node)]
+    if expanded - len(sizes) > ALIAS_LIMIT:
+        raise ConfigError(
+            f"{path}:{min(alias_lines) + 1 + offset}: YAML aliases ('*name') repeat more than {ALIAS_LIMIT:,} "
+            "values in this file; write the values out in full, or use fewer aliases"
+        )
 
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
@@ -151,6 +208,8 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
     try:
         # One parse: compose the node tree (it carries line marks), then build the data from it.
         node = loader.get_single_node()
+        if node is not None:
+            check_aliases(node, path, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -163,7 +222,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
         loader.dispose()
     lines: dict[Key, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines, line_offset)
+        _collect_lines(node, (), lines, line_offset, set())
     return YamlDocument(path=path, data=data, lines=lines, first_line=line_offset + 1)
 
 
@@ -171,9 +230,11 @@ def load_yaml(path: Path, display: Path | None = None) -> YamlDocument:
     """Read and parse a YAML file; messages name it as `display` (default `path`)."""
     shown = display or path
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path)
     except FileNotFoundError as exc:
         raise ConfigError(f"{shown}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:  # a folder, a named pipe, no permission
+        raise ConfigError(f"{shown}: cannot read the file ({exc.strerror or exc})") from exc
     return parse_yaml(text, shown)

@@ -39,9 +39,7 @@ def changes_since(plan: Plan, folder: Path, record: dict[str, Any]) -> Changes |
     if not plan.manifest.changes_page or plan.manifest.status is Status.FINAL:
         return None
     circulated = baseline(plan, folder)
-    previous = (
-        circulated.record if circulated else last_of_other_version(folder, plan.manifest.version, plan.document)
-    )
+    previous = circulated.record if circulated else last_of_other_version(folder, plan.manifest.version, plan.document)
     return compare(previous, record) if previous else None
 
 

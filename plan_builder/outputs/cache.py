@@ -5,6 +5,10 @@ style constants and typeface, plan-builder's version and Pillow's. A hit skips
 drawing and encoding the image. The cache lives
 in `output/.cache` unless PLAN_BUILDER_CACHE_DIR names another folder; deleting
 it is always safe.
+
+Every entry on disk carries the SHA-256 of its content (`seal`), checked on every read
+(`unseal`): an entry that was cut short, damaged or edited is deleted and made again,
+never used.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from typing import Any
 from plan_builder import __version__
 
 CACHE_ENV = "PLAN_BUILDER_CACHE_DIR"
+SEAL = b"plan-builder cache entry sha256="
+"""An entry's first line: this, the SHA-256 of the rest of the file in hex, and a newline."""
 
 
 def cache_dir_for(output_dir: Path) -> Path:
@@ -61,6 +67,40 @@ def image_key(kind: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def seal(data: bytes) -> bytes:
+    """The bytes stored for an entry: a first line with the SHA-256 of `data`, then `data`."""
+    return SEAL + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def unseal(stored: bytes) -> bytes | None:
+    """An entry's content if its digest matches, else None (cut short, damaged, edited, or an old format)."""
+    header_end = len(SEAL) + 64
+    if not stored.startswith(SEAL) or stored[header_end : header_end + 1] != b"\n":
+        return None
+    data = stored[header_end + 1 :]
+    return data if hashlib.sha256(data).hexdigest().encode() == stored[len(SEAL) : header_end] else None
+
+
+def read_entry(path: Path) -> bytes | None:
+    """The verified content of the entry at `path`; a bad entry is deleted (and so made again)."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    data = unseal(stored)
+    if data is None:
+        drop_entry(path)
+        return None
+    mark_used(path)
+    return data
+
+
+def drop_entry(path: Path) -> None:
+    """Delete an entry that cannot be used; problems there never fail a build."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
 class ImageCache:
     """Rendered images by key; new ones are written to disk only by `flush`, after a successful build."""
 
@@ -73,14 +113,9 @@ class ImageCache:
         if key in self.new:
             return self.new[key]
         if self.folder is not None:
-            path = self.folder / key[:2] / f"{key}.png"
-            try:
-                data = path.read_bytes()
-            except OSError:
-                pass
-            else:
-                mark_used(path)
-                return data
+            stored = read_entry(self.folder / key[:2] / f"{key}.png")
+            if stored is not None:
+                return stored
         data = render()
         self.new[key] = data
         return data
@@ -90,7 +125,7 @@ class ImageCache:
         if self.folder is None:
             return
         for key, data in self.new.items():
-            write_cache_file(self.folder / key[:2] / f"{key}.png", data)
+            write_cache_file(self.folder / key[:2] / f"{key}.png", seal(data))
         self.new.clear()
 
 
@@ -180,3 +215,19 @@ def _cache_files(folder: Path) -> list[Path]:
             except OSError:
                 continue
     return found
+
+
+def is_inside(folder: Path, parent: Path) -> bool:
+    """True if `folder` is `parent` or below it."""
+    return folder.resolve().is_relative_to(parent.resolve())
+
+
+def remove_partials(folder: Path) -> int:
+    """Delete half-written entries left by killed builds; call only when no other build writes to `folder`."""
+    removed = 0
+    for path in _cache_files(folder):
+        if path.name.endswith(".partial"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed

@@ -7,11 +7,15 @@ blocks it contains; all of that goes into the key. On a hit the stored XML is
 inserted again, with its pictures and links re-attached to the new document and
 its numbered lists given fresh numbering instances. Entries are kept in memory
 (watch mode) and on disk beside the chart cache (later builds, other processes).
+An entry on disk is used only if its digest matches and every part of it can be read
+back (`decode`) before anything is added to the document; otherwise it is deleted and
+the section rendered again.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import io
 import json
@@ -23,12 +27,13 @@ from typing import TYPE_CHECKING, Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from lxml import etree
 
-from plan_builder.outputs.cache import code_digest, mark_used, write_cache_file
+from plan_builder.outputs.cache import code_digest, drop_entry, read_entry, seal, write_cache_file
 from plan_builder.word.context import RenderContext, TocEntry
 from plan_builder.word.numbering import numbering_element
-from plan_builder.word.xml import insert_block, last_child
+from plan_builder.word.xml import insert_block, last_child, relate_external
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -41,7 +46,14 @@ LINKED = etree.XPath(
     "descendant-or-self::*[@r:id or @r:embed or @r:link] | descendant-or-self::w:numId",
     namespaces={"r": R_NS, "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
 )
-FORMAT = 1  # bump when the stored shape changes
+FORMAT = 2  # bump when the stored shape changes
+COUNTERS = {
+    *("figure_count", "table_count", "bookmark_count", "subheading_count", "drawing_id"),
+    *("text_width", "landscape"),
+}
+"""The render context's state a fragment may record (see `_state`): its counters (a count not started yet is None),
+and the page shape a landscape block leaves behind, so that what follows a cached block is laid out as after a
+fresh one."""
 
 
 @dataclass
@@ -76,22 +88,35 @@ class FragmentCache:
         self.misses = 0
 
     def get(self, key: str) -> Fragment | None:
-        """The stored fragment for `key`, if any."""
+        """The stored fragment for `key`, if any (counted as a hit or a miss)."""
         fragment = self.memory.get(key)
         if fragment is None and self.folder is not None:
-            path = self.folder / key[:2] / f"{key}.json"
-            try:
-                fragment = Fragment(**json.loads(path.read_text()))
-            except (OSError, ValueError, TypeError):
-                fragment = None
-            if fragment is not None:
-                self.memory[key] = fragment
-                mark_used(path)
+            fragment = self._read(key)
         if fragment is None:
             self.misses += 1
         else:
             self.hits += 1
         return fragment
+
+    def _read(self, key: str) -> Fragment | None:
+        path = self.folder / key[:2] / f"{key}.json" if self.folder is not None else None
+        data = read_entry(path) if path is not None else None
+        if data is None:
+            return None
+        try:
+            fragment = Fragment(**json.loads(data))
+        except (ValueError, TypeError):  # a sealed entry of another shape: drop it
+            self.drop(key)
+            return None
+        self.memory[key] = fragment
+        return fragment
+
+    def drop(self, key: str) -> None:
+        """Forget an entry that could not be used, in memory and on disk, so it is made again."""
+        self.memory.pop(key, None)
+        self.new.discard(key)
+        if self.folder is not None:
+            drop_entry(self.folder / key[:2] / f"{key}.json")
 
     def put(self, key: str, fragment: Fragment) -> None:
         """Keep a fragment in memory; `flush` writes it to disk after a successful build."""
@@ -103,7 +128,7 @@ class FragmentCache:
         if self.folder is not None:
             for key in sorted(self.new):
                 data = json.dumps(asdict(self.memory[key])).encode()
-                write_cache_file(self.folder / key[:2] / f"{key}.json", data)
+                write_cache_file(self.folder / key[:2] / f"{key}.json", seal(data))
         self.new.clear()
 
 
@@ -114,6 +139,8 @@ def _state(ctx: RenderContext) -> dict[str, int | None]:
         "bookmark_count": ctx.bookmark_count,
         "drawing_id": ctx.drawing_id,
         "subheading_count": ctx.subheading_count,
+        "text_width": int(ctx.text_width),
+        "landscape": int(ctx.landscape),
     }
 
 
@@ -133,6 +160,20 @@ def _blocks_after(document: Document, marker: Any) -> list[Any]:
     return [element for element in following if element.tag != W_SECT_PR or element.getnext() is not None]
 
 
+def _reuse(cache: FragmentCache, key: str, ctx: RenderContext, placed: set[str]) -> bool:
+    """Insert the stored fragment for `key` if there is one that reads back whole; a bad one is dropped."""
+    fragment = cache.get(key)
+    if fragment is None:
+        return False
+    try:
+        decoded = decode(fragment)
+    except BadFragment:
+        cache.drop(key)
+        return False
+    apply_fragment(ctx, decoded, placed)
+    return True
+
+
 def render_with_cache(
     cache: FragmentCache | None,
     ctx: RenderContext,
@@ -147,9 +188,7 @@ def render_with_cache(
     start = _state(ctx)
     start.pop("subheading_count")  # reset by every section, so not part of what it starts from
     key = fragment_key([*key_parts, start, sorted(placed)])
-    fragment = cache.get(key)
-    if fragment is not None:
-        apply_fragment(ctx, fragment, placed)
+    if _reuse(cache, key, ctx, placed):
         return
     marker = _last_block(ctx.document)
     before_toc = len(ctx.toc)
@@ -193,27 +232,65 @@ def render_with_cache(
     )
 
 
-def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> None:
+class BadFragment(Exception):
+    """A stored fragment that cannot be read back; the section is rendered instead."""
+
+
+@dataclass
+class Decoded:
+    """A fragment read back and checked, ready to insert: nothing can fail part way through `apply_fragment`."""
+
+    fragment: Fragment
+    elements: list[Any]
+    images: dict[str, bytes]
+    numbering: dict[str, Any]
+
+
+def decode(fragment: Fragment) -> Decoded:
+    """Parse every XML element, numbering instance and picture of `fragment`; raise BadFragment if any fails."""
+    try:
+        elements = [parse_xml(xml) for xml in fragment.xml]
+        numbering = {old: parse_xml(xml) for old, xml in fragment.numbering.items()}
+        images: dict[str, bytes] = {}
+        for old, (kind, reltype, target) in fragment.rels.items():
+            if kind == "image":
+                images[old] = base64.b64decode(target, validate=True)
+            elif kind != "external" or not isinstance(reltype, str) or not isinstance(target, str):
+                raise BadFragment(f"unknown relationship {kind!r}")
+        for level, text, bookmark in fragment.toc:
+            if not (isinstance(level, int) and isinstance(text, str) and isinstance(bookmark, str)):
+                raise BadFragment("contents entry")
+        counters = fragment.counters
+        if not set(counters) <= COUNTERS or not all(v is None or isinstance(v, int) for v in counters.values()):
+            raise BadFragment("counters")
+        if not all(isinstance(item, str) for item in [*fragment.placed, *fragment.warnings]):
+            raise BadFragment("placed blocks or warnings")
+    except (etree.XMLSyntaxError, binascii.Error, ValueError, TypeError, AttributeError) as exc:
+        raise BadFragment(str(exc)) from exc
+    return Decoded(fragment, elements, images, numbering)
+
+
+def apply_fragment(ctx: RenderContext, decoded: Decoded, placed: set[str]) -> None:
     """Insert a stored section into the document and bring the context up to date."""
+    fragment = decoded.fragment
     document = ctx.document
     part = document.part
     new_rel_ids: dict[str, str] = {}
     for old, (kind, reltype, target) in fragment.rels.items():
         if kind == "external":
-            new_rel_ids[old] = part.relate_to(target, reltype, is_external=True)
+            new_rel_ids[old] = relate_external(part, target, reltype)
         else:
-            new_rel_ids[old], _ = part.get_or_add_image(io.BytesIO(base64.b64decode(target)))
+            new_rel_ids[old], _ = part.get_or_add_image(io.BytesIO(decoded.images[old]))
     numbering = numbering_element(document)
     new_num_ids: dict[str, str] = {}
-    for old, xml in fragment.numbering.items():
-        num = parse_xml(xml)
-        next_id = max((int(n.get(W_NUM_ID)) for n in numbering.iterchildren(W_NUM)), default=0) + 1
+    next_id = max((int(n.get(W_NUM_ID)) for n in numbering.iterchildren(W_NUM)), default=0) + 1
+    for old, num in decoded.numbering.items():
         num.set(W_NUM_ID, str(next_id))
         numbering.append(num)
         new_num_ids[old] = str(next_id)
+        next_id += 1
     body = document.element.body
-    for xml in fragment.xml:
-        element = parse_xml(xml)
+    for element in decoded.elements:
         for node in LINKED(element) if new_rel_ids or new_num_ids else ():
             for attribute in REL_ATTRIBUTES:
                 value = node.get(attribute)
@@ -225,6 +302,9 @@ def apply_fragment(ctx: RenderContext, fragment: Fragment, placed: set[str]) -> 
     for level, text, bookmark in fragment.toc:
         ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
     for name, value in fragment.counters.items():
-        setattr(ctx, name, value)
+        if name == "text_width":
+            ctx.text_width = Emu(value or 0)
+        else:
+            setattr(ctx, name, bool(value) if name == "landscape" else value)
     placed.update(fragment.placed)
     ctx.warnings.extend(fragment.warnings)

@@ -2,7 +2,9 @@
 
 Every build writes a JSON manifest beside the document (and keeps a copy in
 `output/manifests/`): the inputs with content hashes, every computed figure, the
-status and version, the tool version and the build time. `plan-builder diff`
+status and version, the tool version, the build time, and the SHA-256 of every file
+the build wrote (`outputs`), so a document can be checked against the manifest that
+describes it (`set_problems`). `plan-builder diff`
 compares two manifests and says which figures changed (old -> new), which
 sections' text changed and which input files changed.
 """
@@ -74,21 +76,82 @@ def make_manifest(
     }
 
 
-def write_manifest(manifest: dict[str, Any], document_path: Path) -> Path:
-    """Write the manifest beside the document and a timestamped copy into output/manifests/."""
-    from plan_builder.outputs.write import write_atomic
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The manifest as written to disk."""
+    return json.dumps(manifest, indent=2, sort_keys=False, default=str).encode()
 
-    text = json.dumps(manifest, indent=2, sort_keys=False, default=str).encode()
-    beside = document_path.with_suffix(".json")
-    write_atomic(beside, lambda handle: handle.write(text))
-    stamp = manifest["built_at"].replace(":", "").replace("-", "")
-    history = document_path.parent / MANIFEST_FOLDER / f"{document_path.stem}-{stamp}.json"
+
+def history_path(document_path: Path, built_at: str) -> Path:
+    """A name in output/manifests/ for this build's copy of its manifest that no other build has used.
+
+    '<stem>-<build time>.json', then '-2', '-3'... for builds within the same second. Called
+    while holding the output folder's lock, and the copy is then created exclusively, so two
+    builds never share a name (and no build's history is lost).
+    """
+    stamp = built_at.replace(":", "").replace("-", "")
+    folder = document_path.parent / MANIFEST_FOLDER
+    history = folder / f"{document_path.stem}-{stamp}.json"
     counter = 1
     while history.exists():
         counter += 1
-        history = history.with_name(f"{document_path.stem}-{stamp}-{counter}.json")
-    write_atomic(history, lambda handle: handle.write(text))
-    return beside
+        history = folder / f"{document_path.stem}-{stamp}-{counter}.json"
+    return history
+
+
+def set_problems(document_path: Path) -> list[str]:
+    """What is wrong with a built document's set: its manifest missing, or a file not matching its hash.
+
+    Each message says what to do. Manifests from before hashes were recorded are not checked
+    further than being there.
+    """
+    beside = document_path.with_suffix(".json")
+    if not beside.exists():
+        if not document_path.exists():
+            return []
+        return [
+            f"{document_path}: has no build manifest ({beside.name}), so it cannot be checked or compared; "
+            "build again to replace both (a final version: move the .docx out of the output folder first)"
+        ]
+    try:
+        manifest = read_manifest(beside)
+    except OutputError as exc:
+        return [f"{exc}; build again to replace it"]
+    problems = []
+    outputs = manifest.get("outputs")
+    for name, recorded in outputs.items() if isinstance(outputs, dict) else []:
+        path = document_path.parent / name
+        if not path.exists():
+            problems.append(f"{path}: missing, but {beside.name} lists it as part of the same build; build again")
+        elif not isinstance(recorded, dict) or file_hash(path) != recorded.get("sha256"):
+            problems.append(
+                f"{path}: does not match its build manifest {beside.name} (changed since it was built); "
+                "build again to replace both, or if it was edited by hand, keep that copy elsewhere first"
+            )
+    return problems
+
+
+def stale_siblings(document_path: Path) -> list[str]:
+    """PDFs and separate appendices beside the document that its manifest does not list: from an earlier build.
+
+    A build without --pdf leaves an earlier PDF in place rather than delete a file it did not
+    make this time; this says so, so nobody circulates a PDF that no longer matches the plan.
+    """
+    beside = document_path.with_suffix(".json")
+    try:
+        outputs = read_manifest(beside).get("outputs") if beside.exists() else None
+    except OutputError:
+        return []
+    if not isinstance(outputs, dict):
+        return []  # a manifest from before outputs were recorded, or none at all
+    stem = document_path.stem
+    folder = document_path.parent
+    candidates = [folder / f"{stem}.pdf", folder / f"{stem}-board-pack.pdf", *folder.glob(f"{stem}-appendix-*.docx")]
+    return [
+        f"{path}: from an earlier build than {document_path.name} (not in {beside.name}); "
+        f"build again with the same options (--pdf, --board-pack) to replace it, or delete it"
+        for path in sorted(candidates)
+        if path.is_file() and path.name not in outputs
+    ]
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -97,6 +160,10 @@ def read_manifest(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise OutputError(f"{path}: build manifest not found") from exc
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read the build manifest ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{path}: not a build manifest (not UTF-8 text)") from exc
     except json.JSONDecodeError as exc:
         raise OutputError(f"{path}: not a build manifest (invalid JSON at line {exc.lineno})") from exc
     if not isinstance(data, dict) or data.get("tool") != "plan-builder":
@@ -124,7 +191,7 @@ def last_of_other_version(output_dir: Path, version: str, document: str = "plan"
 def _build_order(path: Path, manifest: dict[str, Any]) -> tuple[str, int]:
     """Sort key of a saved manifest: build time (to the second), then the name's counter.
 
-    `write_manifest` names a second build within the same second '-2', a third '-3'...
+    `history_path` names a second build within the same second '-2', a third '-3'...
     """
     last = path.stem.rsplit("-", 1)[-1]
     return manifest["built_at"], int(last) if last.isdigit() else 1

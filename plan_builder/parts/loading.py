@@ -24,6 +24,7 @@ from typing import Any
 
 from plan_builder.errors import ConfigError, PlanBuilderError, Problems
 from plan_builder.inputs.config import Plan
+from plan_builder.inputs.files import special_file_problem
 
 LOADERS: dict[str, tuple[str, str]] = {
     "risks": ("plan_builder.parts.risks.model", "load_risks"),
@@ -63,6 +64,9 @@ def load_structured(plan: Plan, problems: Problems) -> StructuredParts:
         path = plan.path(relative) if relative else None
         display = plan.display(relative) if relative else None
         try:
+            special = special_file_problem(path) if path is not None else None
+            if special:
+                raise ConfigError(f"{plan.source.where(('structured', name))}: structured.{name}: {relative} {special}")
             if path is not None and not path.is_file():
                 raise ConfigError(
                     f"{plan.source.where(('structured', name))}: structured.{name}: file {relative} not found"

@@ -24,6 +24,7 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
+from plan_builder.inputs.files import read_input, special_file_problem
 from plan_builder.word.package import make_word_ready, set_update_fields_on_open
 from plan_builder.word.styles import StyleIndex, style_index
 from plan_builder.word.tables import colour_header_rows, fit_to_width
@@ -36,6 +37,7 @@ from plan_builder.word.xml import (
     end_field,
     last_child,
     paragraph_property,
+    relate_external,
     set_style,
 )
 
@@ -65,7 +67,7 @@ def _copy_relationships(element: Any, source: Document, target: Document) -> Non
                 continue
             rel = source.part.rels[rel_id]
             if rel.is_external:
-                new_id = target.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+                new_id = relate_external(target.part, rel.target_ref, rel.reltype)
             else:
                 new_id = target.part.relate_to(rel.target_part, rel.reltype)
             node.set(attr, new_id)
@@ -107,10 +109,13 @@ def render_docx_template(
     """
     from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
 
+    special = special_file_problem(path)
+    if special:
+        raise TemplateError(f"{display}: Word template {special}")
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
-        content = path.read_bytes()
+        content = read_input(path)
         template = DocxTemplate(io.BytesIO(content))
         facts = _TEMPLATE_FACTS.get(content)
         if facts is None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu
 
 from plan_builder.errors import SectionError
+from plan_builder.inputs.files import special_file_problem
 from plan_builder.word.paragraphs import add_caption, clean_text
 from plan_builder.word.xml import (
     add_paragraph,
@@ -54,6 +55,27 @@ def add_picture(
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 
 
+def image_problem(path: Path) -> str | None:
+    """Why the picture at `path` cannot be shown (cut short, damaged, not a picture), or None if it reads whole.
+
+    The whole picture is decoded, not only its header: python-docx reads just the header, so a
+    picture cut short would otherwise reach the document and show as a broken image in Word.
+    """
+    from PIL import Image, UnidentifiedImageError  # only for documents with pictures
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except UnidentifiedImageError:
+        return "it is not a picture in a format Word shows (PNG, JPEG, GIF or BMP), or it is damaged"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        text = str(exc)
+        if "truncated" in text.lower() or "end of file" in text.lower():
+            return "the file is cut short (truncated)"
+        return f"the file is damaged ({text or type(exc).__name__})"
+    return None
+
+
 def add_image(ctx: RenderContext, element: ET.Element) -> None:
     """Insert the picture an `<img>` element names, with its alt text and optional caption."""
     src = element.get("src", "")
@@ -73,18 +95,30 @@ def add_image(ctx: RenderContext, element: ET.Element) -> None:
         raise SectionError(f"{where}: image {src!r}: the path leaves the plan directory")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise SectionError(f"{where}: image {src!r}: expected a PNG, JPEG, GIF or BMP file")
+    special = special_file_problem(path)
+    if special:
+        raise SectionError(f"{where}: image {src!r} {special}")
     try:
         found = path.is_file()
     except OSError as exc:  # e.g. a name longer than the file system allows
         raise SectionError(f"{where}: image {src!r} cannot be opened ({exc.strerror})") from exc
     if not found:
         raise SectionError(f"{where}: image {src!r} not found")
+    problem = image_problem(path)
+    if problem:
+        raise SectionError(
+            f"{where}: image {src!r} cannot be read: {problem}; open it in an image editor and save it again "
+            "as PNG or JPEG"
+        )
     paragraph = add_paragraph(ctx.document)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     try:
         shape = add_picture(ctx, paragraph, str(path))
     except Exception as exc:  # python-docx raises several unrelated types for unreadable images
-        raise SectionError(f"{where}: image {src!r} could not be read as an image ({exc})") from exc
+        raise SectionError(
+            f"{where}: image {src!r} cannot be read by Word's picture reader ({type(exc).__name__}); "
+            "save it again as PNG or JPEG"
+        ) from exc
     if shape.width > ctx.text_width:
         ratio = ctx.text_width / shape.width
         shape.width = Emu(int(shape.width * ratio))

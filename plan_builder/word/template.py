@@ -25,6 +25,7 @@ from docx.shared import Cm
 
 from plan_builder import palette
 from plan_builder.errors import TemplateError
+from plan_builder.inputs.files import read_input, special_file_problem
 from plan_builder.word import layout
 from plan_builder.word.completion import Completion, complete_styles
 from plan_builder.word.headers import what_it_holds
@@ -81,16 +82,26 @@ class PlanTemplate:
 
 
 def load_word_file(path: Path, display: Path) -> Document:
-    """Open a .docx or .dotx with python-docx, or raise `TemplateError` naming the file."""
+    """Open a .docx or .dotx with python-docx, or raise `TemplateError` naming the file.
+
+    Only a regular file is read (a named pipe or a device would make the build wait forever).
+    """
+    special = special_file_problem(path)
+    if special:
+        raise TemplateError(f"{display}: Word template {special}")
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
+        content = read_input(path)
+    except OSError as exc:
+        raise TemplateError(f"{display}: cannot read the Word template ({exc.strerror or exc})") from exc
+    try:
         try:
-            return docx.Document(str(path))
+            return docx.Document(io.BytesIO(content))
         except ValueError as exc:
             if TEMPLATE_TYPE not in str(exc):
                 raise
-            return docx.Document(io.BytesIO(_as_document(path.read_bytes())))
+            return docx.Document(io.BytesIO(_as_document(content)))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
 
@@ -108,9 +119,7 @@ def _as_document(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def open_plan_template(
-    path: Path, display: Path, styles: Mapping[str, StyleChoice] | None = None
-) -> PlanTemplate:
+def open_plan_template(path: Path, display: Path, styles: Mapping[str, StyleChoice] | None = None) -> PlanTemplate:
     """Open the template at `path`, map and complete its styles, keep its header and footer, clear its body."""
     document = load_word_file(path, display)
     choices = dict(styles or {})
@@ -227,4 +236,3 @@ def _hex(value: str | None) -> str | None:
     if value is None or len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
         return None
     return value.upper()
-

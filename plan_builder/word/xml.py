@@ -264,9 +264,33 @@ def set_table_width_full(table_element: Any) -> None:
     insert_in_order(tbl_pr, width, TBL_PR_ORDER)
 
 
+def relate_external(part: Any, url: str, reltype: str = RT.HYPERLINK) -> str:
+    """The id of `part`'s relationship to the external `url`, added if new.
+
+    python-docx's `relate_to` looks through every relationship for a match and then for a
+    free id, so a section with thousands of links took time growing with the square of
+    their number; an index kept beside the part's relationships makes each lookup constant.
+    """
+    rels = part.rels
+    index: dict[tuple[str, str], str] | None = getattr(rels, "_plan_builder_external", None)
+    if index is None:
+        index = {(rel.reltype, rel.target_ref): rid for rid, rel in rels.items() if rel.is_external}
+        rels._plan_builder_external = index
+    rel_id = index.get((reltype, url))
+    if rel_id is None or rel_id not in rels:
+        number = getattr(rels, "_plan_builder_next_id", len(rels) + 1)
+        while f"rId{number}" in rels:
+            number += 1
+        rel_id = f"rId{number}"
+        rels.add_relationship(reltype, url, rel_id, is_external=True)
+        rels._plan_builder_next_id = number + 1
+        index[(reltype, url)] = rel_id
+    return rel_id
+
+
 def add_hyperlink(paragraph: Paragraph, url: str, text: str, style: str = "Hyperlink") -> None:
     """Append an external hyperlink whose visible text is `text`."""
-    rel_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    rel_id = relate_external(paragraph.part, url)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel_id)
     run = paragraph.add_run(text)

@@ -21,7 +21,7 @@ evaluated and holds (so 'rose' in a branch shown only when the figure rose is fi
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -72,9 +72,14 @@ def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str,
     for path, first_line, body in sections:
         masked, refs = mask_text(body, env, context)
         found: Found = check_ratios(masked)
+        ref_starts = sorted(refs)
         begin = 0
         for stop in [*SENTENCE_END.finditer(masked), None]:
             end = stop.start() if stop else len(masked)
+            at = bisect_left(ref_starts, begin)
+            if (at == len(ref_starts) or ref_starts[at] >= end) and not pattern.search(masked, begin, end):
+                begin = stop.end() if stop else end
+                continue  # names no figure, holds no reference: nothing to check (most table cells)
             tokens = tokenize(masked, begin, end, refs, figures)
             anchors = [Anchor(i, i, (t.text,)) for i, t in enumerate(tokens) if t.kind == "ref" and t.text]
             spans = [

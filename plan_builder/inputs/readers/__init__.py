@@ -20,27 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import DataError
+from plan_builder.inputs.files import read_input, special_file_problem
+from plan_builder.inputs.readers.cells import UncalculatedFormula, column_letters, column_number
+
+__all__ = ["SUFFIXES", "CellRange", "Table", "UncalculatedFormula", "column_letters", "column_number", "read_table"]
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 RANGE_PATTERN = re.compile(r"^([A-Za-z]{1,3})([1-9]\d{0,6})(?::([A-Za-z]{1,3})([1-9]\d{0,6})?)?$")
 RANGE_FORMS = "'A3:H40' (those cells), 'A3:H' (columns A to H from row 3 down) or 'B5' (from B5 to the end)"
-
-
-def column_number(letters: str) -> int:
-    """'A' -> 1, 'Z' -> 26, 'AA' -> 27."""
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def column_letters(number: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -126,21 +113,28 @@ def read_table(path: Path, display: Path, sheet: str | int | None = None, cells:
     `display` is how messages name the file; `cells` limits the table to a range such as 'A3:H40'.
     Raises DataError naming the file (and sheet) when it cannot be read.
     """
+    special = special_file_problem(path)
+    if special:
+        raise DataError(f"{display}: data file {special}")
     if not path.is_file():
         raise DataError(f"{display}: data file not found")
     suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(f"{display}: expected a {', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]} file")
+    if suffix == ".csv" and sheet is not None:
+        raise DataError(f"{display}: a CSV file has no sheets; remove 'sheet' (or use a workbook)")
+    try:
+        data = read_input(path)
+    except OSError as exc:
+        raise DataError(f"{display}: cannot read the data file ({exc.strerror or exc})") from exc
     if suffix == ".csv":
         from plan_builder.inputs.readers.delimited import read_csv
 
-        if sheet is not None:
-            raise DataError(f"{display}: a CSV file has no sheets; remove 'sheet' (or use a workbook)")
-        rows, where = read_csv(path, display), str(display)
-    elif suffix in SUFFIXES:
+        rows, where = read_csv(data, display), str(display)
+    else:
         from plan_builder.inputs.readers.workbook import read_sheet
 
-        rows, where = read_sheet(path, display, sheet)
-    else:
-        raise DataError(f"{display}: expected a {', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]} file")
+        rows, where = read_sheet(data, display, sheet, suffix)
     try:
         chosen = CellRange.parse(cells) if cells else None
     except ValueError as exc:

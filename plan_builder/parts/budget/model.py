@@ -21,6 +21,7 @@ from typing import TypeGuard
 from plan_builder.errors import ConfigError
 from plan_builder.figures.formatting import money
 from plan_builder.inputs.config import Plan
+from plan_builder.inputs.files import read_input_text
 from plan_builder.inputs.yamlio import Key, YamlDocument, parse_yaml
 from plan_builder.parts.budget.schema import (
     AGENCIES,
@@ -130,11 +131,13 @@ def load_budget(path: Path, display: Path, plan: Plan) -> Budget:
     raise `ConfigError` listing every one; stated totals that disagree become warnings.
     """
     try:
-        doc = parse_yaml(path.read_text(encoding="utf-8"), display)
+        doc = parse_yaml(read_input_text(path), display)
     except FileNotFoundError as exc:
         raise ConfigError(f"{display}: budget file not found") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{display}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{display}: cannot read the budget file ({exc.strerror or exc})") from exc
     parsed = validate_budget(doc, plan)
     period = plan.manifest.period
     year = parsed.year or period

@@ -26,6 +26,7 @@ from pydantic import Field
 
 from plan_builder.errors import ConfigError, SourceLocation
 from plan_builder.inputs.config import Plan
+from plan_builder.inputs.files import read_input_text
 from plan_builder.inputs.schema import StrictModel, validate
 from plan_builder.inputs.yamlio import YamlDocument, parse_yaml
 
@@ -191,9 +192,11 @@ def load_glossary(path: Path | None, display: Path | None, plan: Plan) -> Glossa
     if not path.is_file():
         raise ConfigError(f"{shown}: glossary file not found (listed in plan.yaml under 'structured: glossary')")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read the glossary file ({exc.strerror or exc})") from exc
     doc = parse_yaml(text, shown)  # parsed under the shown name so syntax errors name it too
     spec = validate(GlossaryFile, doc)
     local = _entries(spec.terms, doc, local=True)
