@@ -142,3 +142,23 @@ def test_the_public_api_is_cheap_to_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "[] True True True\n"
+
+
+MODULE_LINES = 400
+FUNCTION_LINES = 60
+
+
+def test_modules_and_functions_stay_small_enough_to_read() -> None:
+    """A module over 400 lines or a function over 60 is a sign that a concern wants its own place."""
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = len(source.splitlines())
+        if lines > MODULE_LINES:
+            too_long.append(f"{module_name(path)}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > FUNCTION_LINES:
+                    too_long.append(f"{module_name(path)}.{node.name}: {length} lines")
+    assert too_long == []

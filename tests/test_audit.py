@@ -31,16 +31,11 @@ from plan_builder.figures.figure import Rag
 from plan_builder.parts.performance.render import RAG_COLOURS, rag_cell
 from plan_builder.parts.risks.render import BAND_COLOURS
 from plan_builder.word.context import RenderContext
+from plan_builder.word.links import add_hyperlink, add_internal_link
 from plan_builder.word.paragraphs import add_caption
 from plan_builder.word.tables import add_body_row, start_table
 from plan_builder.word.watermark import add_watermark
-from plan_builder.word.xml import (
-    add_field,
-    add_hyperlink,
-    add_internal_link,
-    set_alt_text,
-    shade_cell,
-)
+from plan_builder.word.xml import add_field, set_alt_text, shade_cell
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "plan-template.docx"
 PNG = png_bytes()

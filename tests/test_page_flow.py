@@ -10,8 +10,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from test_documents import PROGRESS
 
+from plan_builder.word.links import add_bookmark
 from plan_builder.word.page_flow import keep_lead_ins_with_landscape
-from plan_builder.word.xml import add_bookmark
 
 
 def section_of(paragraph) -> str:

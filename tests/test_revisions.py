@@ -18,8 +18,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx_revisions import accept_all, block_texts, revisions
 
+from plan_builder.word.links import add_hyperlink
 from plan_builder.word.revisions import content_fingerprint, track_changes
-from plan_builder.word.xml import add_field, add_hyperlink
+from plan_builder.word.xml import add_field
 
 WHEN = dt.datetime(2025, 6, 20, 10, 15, tzinfo=dt.UTC)
 

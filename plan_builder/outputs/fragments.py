@@ -32,8 +32,9 @@ from lxml import etree
 
 from plan_builder.outputs.cache import code_digest, drop_entry, read_entry, seal, write_cache_file
 from plan_builder.word.context import RenderContext, TocEntry
+from plan_builder.word.links import relate_external
 from plan_builder.word.numbering import numbering_element
-from plan_builder.word.xml import insert_block, last_child, relate_external
+from plan_builder.word.xml import insert_block, last_child
 
 if TYPE_CHECKING:
     from docx.document import Document

@@ -24,20 +24,18 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
-from plan_builder.inputs.files import read_input, special_file_problem
+from plan_builder.word.links import add_internal_link, relate_external
 from plan_builder.word.package import make_word_ready, set_update_fields_on_open
 from plan_builder.word.styles import StyleIndex, style_index
 from plan_builder.word.tables import colour_header_rows, fit_to_width
-from plan_builder.word.template import StyleChoice, open_plan_template
+from plan_builder.word.template import StyleChoice, open_plan_template, read_template_bytes
 from plan_builder.word.xml import (
     add_field,
-    add_internal_link,
     add_paragraph,
     begin_field,
     end_field,
     last_child,
     paragraph_property,
-    relate_external,
     set_style,
 )
 
@@ -94,6 +92,30 @@ _TEMPLATE_FACTS: dict[bytes, tuple[set[str], dict[str, str]]] = {}
 """Per template (by content): the fields it uses and its style names by id; the same in every build."""
 
 
+def _open_docx_template(
+    path: Path, display: Path, env: ImmutableSandboxedEnvironment
+) -> tuple[Any, tuple[set[str], dict[str, str]]]:
+    """The docxtpl template at `path`, with its fields and style names (read once per content)."""
+    from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
+
+    content = read_template_bytes(path, display)
+    try:
+        template = DocxTemplate(io.BytesIO(content))
+        facts = _TEMPLATE_FACTS.get(content)
+        if facts is None:
+            template.init_docx()
+            undeclared = set(template.get_undeclared_template_variables(jinja_env=env))
+            facts = (undeclared, StyleIndex.of(template.docx.styles.element).names)
+            if len(_TEMPLATE_FACTS) >= 32:  # templates edited again and again in watch mode
+                _TEMPLATE_FACTS.clear()
+            _TEMPLATE_FACTS[content] = facts
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{display}: template syntax error: {exc.message}") from exc
+    return template, facts
+
+
 def render_docx_template(
     path: Path,
     display: Path,
@@ -107,29 +129,7 @@ def render_docx_template(
     Its tables are narrowed to the page where they are wider, and their header rows take
     `header_colours` (fill, text) where they have none of their own.
     """
-    from docxtpl import DocxTemplate  # only needed when a cover or sign-off is not in the cache
-
-    special = special_file_problem(path)
-    if special:
-        raise TemplateError(f"{display}: Word template {special}")
-    if not path.is_file():
-        raise TemplateError(f"{display}: Word template not found")
-    try:
-        content = read_input(path)
-        template = DocxTemplate(io.BytesIO(content))
-        facts = _TEMPLATE_FACTS.get(content)
-        if facts is None:
-            template.init_docx()
-            undeclared = set(template.get_undeclared_template_variables(jinja_env=env))
-            facts = (undeclared, StyleIndex.of(template.docx.styles.element).names)
-            if len(_TEMPLATE_FACTS) >= 32:  # templates edited again and again in watch mode
-                _TEMPLATE_FACTS.clear()
-            _TEMPLATE_FACTS[content] = facts
-        undeclared, source_names = facts
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TemplateError(f"{display}: not a readable Word .docx file ({exc})") from exc
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"{display}: template syntax error: {exc.message}") from exc
+    template, (undeclared, source_names) = _open_docx_template(path, display, env)
     unknown = sorted(set(undeclared) - set(context) - {"s"})
     if unknown:
         raise TemplateError(

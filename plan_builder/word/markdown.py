@@ -22,10 +22,11 @@ from plan_builder.inputs.markdown_tree import parse_markdown
 from plan_builder.inputs.tables import caption_index, is_caption_of_next, read_caption
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.images import add_image
+from plan_builder.word.links import add_hyperlink
 from plan_builder.word.numbering import restart_numbering, set_paragraph_numbering
 from plan_builder.word.paragraphs import add_caption, add_formatted_text, add_heading, add_subheading, clean_text
 from plan_builder.word.tables import add_body_row, fit_columns, start_table
-from plan_builder.word.xml import add_hyperlink, add_paragraph, align
+from plan_builder.word.xml import add_paragraph, align
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph

@@ -13,13 +13,8 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from plan_builder.figures.pending import placeholder_text
 from plan_builder.word.context import RenderContext, TocEntry
-from plan_builder.word.xml import (
-    add_bookmark,
-    add_field,
-    add_paragraph,
-    add_text_run,
-    keep_with_next,
-)
+from plan_builder.word.links import add_bookmark
+from plan_builder.word.xml import add_field, add_paragraph, add_text_run, keep_with_next
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph

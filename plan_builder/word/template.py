@@ -81,8 +81,8 @@ class PlanTemplate:
         ]
 
 
-def load_word_file(path: Path, display: Path) -> Document:
-    """Open a .docx or .dotx with python-docx, or raise `TemplateError` naming the file.
+def read_template_bytes(path: Path, display: Path) -> bytes:
+    """The content of a Word template, or `TemplateError` naming it.
 
     Only a regular file is read (a named pipe or a device would make the build wait forever).
     """
@@ -92,9 +92,14 @@ def load_word_file(path: Path, display: Path) -> Document:
     if not path.is_file():
         raise TemplateError(f"{display}: Word template not found")
     try:
-        content = read_input(path)
+        return read_input(path)
     except OSError as exc:
         raise TemplateError(f"{display}: cannot read the Word template ({exc.strerror or exc})") from exc
+
+
+def load_word_file(path: Path, display: Path) -> Document:
+    """Open a .docx or .dotx with python-docx, or raise `TemplateError` naming the file."""
+    content = read_template_bytes(path, display)
     try:
         try:
             return docx.Document(io.BytesIO(content))
