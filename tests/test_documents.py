@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import docx
 import pytest
-from conftest import PLAN_YAML, BuiltPlan, plan_yaml
+from conftest import PLAN_YAML, BuiltPlan, copy_example_plan, plan_yaml
 
 from plan_builder.commands.cli import main
 from plan_builder.pipeline import build
@@ -212,3 +212,30 @@ def test_check_audits_every_document(capsys):
     out = capsys.readouterr().out
     assert "4 documents" in out
     assert "accessibility audit" in out
+
+
+def test_an_annual_update_follows_its_outline_and_the_shorter_yjb_list(make_plan, tmp_path, capsys):
+    head = PLAN_YAML + "documents:\n  update:\n    kind: plan-update\n    period: 2025-26\n"
+    root = make_plan({"plan.yaml": plan_yaml(head)})
+    result = build(root, tmp_path / "out", document="update")
+    document = docx.Document(str(result.path))
+    assert document.core_properties.title == "Testford Youth Justice Service: Youth Justice Plan annual update 2025-26"
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["1. Progress on our priorities", "2. Performance", "3. Budget", "4. Sign-off"]
+    # Its own outline covers progress and performance; only the priorities are left to the author.
+    update_warnings = [w for w in result.warnings if "annual update usually covers" in w]
+    assert len(update_warnings) == 1 and "(priorities)" in update_warnings[0]
+    assert not [w for w in result.warnings if "YJB heading" in w]
+
+
+def test_an_annual_update_of_the_example_shows_each_block_once(tmp_path):
+    root = copy_example_plan(tmp_path)
+    plan_file = root / "plan.yaml"
+    entry = "documents:\n  update:\n    kind: plan-update\n    period: 2025-26\n"
+    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("documents:\n", entry, 1), encoding="utf-8")
+    result = build(root, tmp_path / "out", document="update")
+    document = docx.Document(str(result.path))
+    captions = [p.text.split(": ", 1)[1] for p in document.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == len(set(captions)), "a block shown twice"
+    assert "Performance summary: national and local indicators" in captions
+    assert "The ten YJB key performance indicators, Jan-Mar 2025" in captions

@@ -245,15 +245,18 @@ def _render_body(assembly: _Assembly, ctx: RenderContext, rendered: RenderedSect
     """Render a section's Markdown, then the blocks plan-builder places in it that are not placed yet."""
     section = rendered.section
     render_markdown(ctx, rendered.text, path=section.path, first_line=section.body_line, number=sub_number)
-    for name in assembly.automatic.get(section.heading_id, []):
+    for name in section.blocks:  # a document kind's default outline, in its order
+        if name in assembly.placed:
+            continue
+        if usable(name, assembly.models):
+            ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
+            assembly.placed.add(name)
+        else:
+            add_paragraph(ctx.document, f"Not shown: this plan folder has no data for {BY_NAME[name].summary}.")
+    for name in assembly.automatic.get(section.heading_id, []):  # then the rest of what goes under its heading
         if name not in assembly.placed:
             ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
             assembly.placed.add(name)
-    for name in section.blocks:  # a document kind's default outline
-        if usable(name, assembly.models):
-            ctx.directives[name](ctx, BlockCall(where=str(section.path), by_tool=True))
-        else:
-            add_paragraph(ctx.document, f"Not shown: this plan folder has no data for {BY_NAME[name].summary}.")
     doc_ops.end_landscape(ctx)
 
 

@@ -10,8 +10,19 @@ the same figures the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from plan_builder.inputs.config import PLAN_DOCUMENT
+
+
+class OutlineSection(NamedTuple):
+    """A section of a kind's default outline."""
+
+    title: str
+    blocks: tuple[str, ...]
+    """The blocks (`::: name`) it shows."""
+    heading: str | None = None
+    """The YJB heading it stands for, where it is one (an annual update's 'performance')."""
 
 
 @dataclass(frozen=True)
@@ -26,27 +37,25 @@ class Kind:
     keywords: str
     yjb_headings: str
     """'all' (the YJB section list applies), 'update' (the annual update's shorter list) or 'none'."""
-    signed: bool
-    """Whether it ends with signatures (plans and their updates)."""
-    outline: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Default sections: (title, blocks placed in it), used when the document lists none."""
+    outline: tuple[OutlineSection, ...] = ()
+    """Default sections, used when the document lists none."""
 
 
 KINDS: dict[str, Kind] = {
     PLAN_DOCUMENT: Kind(
-        PLAN_DOCUMENT, "Youth Justice Plan", "Youth Justice Plan {period}", "youth justice plan", "all", True
+        PLAN_DOCUMENT, "Youth Justice Plan", "Youth Justice Plan {period}", "youth justice plan", "all"
     ),
     "plan-update": Kind(
         "plan-update",
         "Youth Justice Plan annual update",
-        "Youth Justice Plan: annual update {period}",
+        "Youth Justice Plan annual update {period}",
         "youth justice plan; annual update",
         "update",
-        True,
         (
-            ("Progress on our priorities", ("action-plan",)),
-            ("Performance", ("performance-summary", "chart")),
-            ("Budget", ("budget-table",)),
+            OutlineSection("Progress on our priorities", ("action-plan",), "progress-on-previous-plan"),
+            OutlineSection("Performance", ("performance-summary", "chart"), "performance"),
+            OutlineSection("Budget", ("budget-table",)),
+            OutlineSection("Sign-off", ("signoff",), "sign-off"),
         ),
     ),
     "performance-report": Kind(
@@ -55,12 +64,11 @@ KINDS: dict[str, Kind] = {
         "Performance report to the management board, {period}",
         "youth justice; performance report; management board",
         "none",
-        False,
         (
-            ("National indicators", ("indicator-panels",)),
-            ("Trends against comparators", ("chart",)),
-            ("Key performance indicators", ("kpi-table",)),
-            ("Local indicators", ("scorecard",)),
+            OutlineSection("National indicators", ("indicator-panels",)),
+            OutlineSection("Trends against comparators", ("chart",)),
+            OutlineSection("Key performance indicators", ("kpi-table",)),
+            OutlineSection("Local indicators", ("scorecard",)),
         ),
     ),
     "scorecard": Kind(
@@ -69,8 +77,7 @@ KINDS: dict[str, Kind] = {
         "Performance scorecard, {period}",
         "youth justice; scorecard",
         "none",
-        False,
-        (("Scorecard", ("scorecard",)), ("National indicators", ("performance-summary",))),
+        (OutlineSection("Scorecard", ("scorecard",)), OutlineSection("National indicators", ("performance-summary",))),
     ),
     "progress-report": Kind(
         "progress-report",
@@ -78,11 +85,10 @@ KINDS: dict[str, Kind] = {
         "Youth justice progress report, {period}",
         "youth justice; progress report; action plans",
         "none",
-        False,
         (
-            ("Progress on the action plans", ("action-plan",)),
-            ("Budget outturn", ("budget-variance",)),
-            ("Performance", ("performance-summary",)),
+            OutlineSection("Progress on the action plans", ("action-plan",)),
+            OutlineSection("Budget outturn", ("budget-variance",)),
+            OutlineSection("Performance", ("performance-summary",)),
         ),
     ),
 }

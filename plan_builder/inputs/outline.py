@@ -22,8 +22,8 @@ def document_sections(plan: Plan, structure: Structure, problems: Problems) -> l
     where = plan.source.where(("documents", plan.document))
     line = int(where.rsplit(":", 1)[-1]) if where.rsplit(":", 1)[-1].isdigit() else 1
     return [
-        Section(plan.source.path, LOCAL_HEADING, title, True, "", line, blocks=blocks)
-        for title, blocks in KINDS[plan.kind].outline
+        Section(plan.source.path, entry.heading or LOCAL_HEADING, entry.title, True, "", line, blocks=entry.blocks)
+        for entry in KINDS[plan.kind].outline
     ]
 
 
