@@ -184,3 +184,29 @@ def test_a_csv_with_another_separator(tmp_path, separator: str, shown: str):
         "columns: period_start, period_end, area, fte_count, population_10_17 (the columns are separated by "
         f"{shown}, not commas; {SAVE_AS})"
     ]
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_an_empty_cell(tmp_path):
+    # Excel stores =IF(D2>0,"","n") with its result as text: <c t="str"><f>...</f><v></v></c>.
+    data = workbook([FTE_COLUMNS, ["2024-01-01", "2024-12-31", "Testford", 5, '=IF(D2>0,"","n")']])
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as saved:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<c r="E2">', b'<c r="E2" t="str">').replace(b"</f></c>", b"</f><v></v></c>")
+            saved.writestr(item, content)
+    path = tmp_path / "performance.xlsx"
+    path.write_bytes(buffer.getvalue())
+
+    (record,) = load_dataset("fte", path, Path("data/performance.xlsx"), "FTE").records
+    assert record.values["fte_count"] == 5 and record.values["population_10_17"] is None
+
+
+def test_a_byte_that_is_not_utf8_after_excels_byte_order_mark_is_found_on_its_line(tmp_path):
+    path = tmp_path / "fte.csv"
+    path.write_bytes(codecs.BOM_UTF8 + (FTE_CSV + "2023-01-01,2023-12-31,Ynys Môn,5,100\n").encode("cp1252"))
+
+    assert load_error(path) == [
+        "data/fte.csv:3: not UTF-8 text (byte 0xF4; the file was probably saved as Windows-1252 or 'ANSI'); " + SAVE_AS
+    ]

@@ -239,3 +239,28 @@ def test_an_annual_update_of_the_example_shows_each_block_once(tmp_path):
     assert len(captions) == len(set(captions)), "a block shown twice"
     assert "Performance summary: national and local indicators" in captions
     assert "The ten YJB key performance indicators, Jan-Mar 2025" in captions
+
+
+def test_a_build_of_several_documents_replaces_all_of_them_or_none(tmp_path, monkeypatch):
+    import errno
+
+    from plan_builder.errors import OutputError
+    from plan_builder.outputs import write as write_module
+
+    root = copy_example_plan(tmp_path)
+    out = tmp_path / "out"
+    build(root, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    real_write_new = write_module._write_new
+
+    def board_report_hits_a_full_disk(path, data):
+        if "board-report" in path.name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write_new(path, data)
+
+    monkeypatch.setattr(write_module, "_write_new", board_report_hits_a_full_disk)
+    with pytest.raises(OutputError) as caught:
+        build(root, out)
+    assert "nothing was replaced" in str(caught.value)
+    # The plan was staged before the board report failed, and is not replaced either.
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before

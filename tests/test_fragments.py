@@ -154,3 +154,27 @@ def test_cached_blocks_follow_a_change_of_template(tmp_path):
     assert "Lgende" in used
     assert used <= defined, used - defined
     assert normalised_body(changed.path) == normalised_body(fresh.path)
+
+
+def test_a_cached_build_ends_its_last_section_as_a_cold_build_does(tmp_path):
+    # A template whose section has a different first page (w:titlePg): the landscape blocks
+    # rewrite the body's last section properties, which a cached section must bring back too.
+    import io
+    import zipfile
+
+    plan = copy_example_plan(tmp_path)
+    template = plan / "templates" / "plan-template.docx"
+    source, buffer = zipfile.ZipFile(template), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as changed:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:docGrid", b"<w:titlePg/><w:docGrid", 1)
+            changed.writestr(item, data)
+    template.write_bytes(buffer.getvalue())
+    cold = build(plan, tmp_path / "out", document="plan")
+    cold_xml = zipfile.ZipFile(cold.path).read("word/document.xml")
+    disk = FragmentCache(tmp_path / "out" / ".cache" / "fragments")
+    cached = build(plan, tmp_path / "out", document="plan", fragments=disk)
+    assert disk.misses == 0
+    assert zipfile.ZipFile(cached.path).read("word/document.xml") == cold_xml

@@ -288,3 +288,22 @@ def test_the_lock_is_reentrant_in_one_process_and_leaves_no_file(folder: Path):
         pass
 
     assert snapshot(folder) == OLD
+
+
+def test_copies_named_by_a_set_that_could_not_be_finished_are_kept_for_the_next_build(folder: Path, monkeypatch):
+    with OutputSet(folder) as outputs:
+        stage_new(outputs, folder)
+        real_place = write_module.place
+        monkeypatch.setattr(write_module, "place", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EIO, "I/O")))
+        with pytest.raises(OutputError):
+            outputs.commit()
+        monkeypatch.setattr(write_module, "place", real_place)
+    from plan_builder.outputs import recovery as recovery_module
+
+    monkeypatch.setattr(recovery_module, "place", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EACCES, "No")))
+    first = recover(folder)
+    assert len(first.problems) == 1 and first.removed == []  # the journal and every copy it names are kept
+    monkeypatch.setattr(recovery_module, "place", real_place)
+    second = recover(folder)
+    assert second.problems == [] and snapshot(folder)["plan.docx"] == b"new document"
+    assert pending_sets(folder) == []

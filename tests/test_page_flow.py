@@ -11,7 +11,7 @@ from docx.shared import Mm
 from test_documents import PROGRESS
 
 from plan_builder.word.links import add_bookmark
-from plan_builder.word.page_flow import keep_lead_ins_with_landscape
+from plan_builder.word.page_flow import SHORT_ROW_CHARACTERS, keep_lead_ins_with_landscape, keep_short_rows_together
 
 
 def section_of(paragraph) -> str:
@@ -93,6 +93,16 @@ def test_the_progress_report_opens_each_action_plan_on_its_landscape_page(exampl
     for title in ("2. Inspection action plan", "3. Peer review action plan", "4. Service improvement plan"):
         assert placed[title] == "landscape", title
     assert placed["1. Purpose of this report and recommendations"] == "portrait"
+
+
+def test_short_rows_stay_on_one_page_and_long_ones_may_break(document):
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Action", "Progress"
+    table.cell(1, 0).text, table.cell(1, 1).text = "A1", "On track."
+    table.cell(2, 0).text, table.cell(2, 1).text = "A2", "x" * (SHORT_ROW_CHARACTERS + 1)
+    keep_short_rows_together(document)
+    kept = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows]
+    assert kept == [True, True, False]  # Word would cut off a row taller than a page that may not break
 
 
 def test_body_rows_of_every_table_stay_on_one_page(example_build):

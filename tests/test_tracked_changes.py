@@ -428,3 +428,19 @@ def test_libreoffice_accept_all_gives_the_new_document(scenario, tmp_path, conve
     )
     assert accepted.read_text(encoding="utf-8") == new.read_text(encoding="utf-8")
     assert "meets every fortnight at the youth centre" in accepted.read_text(encoding="utf-8")
+
+
+def test_a_tracked_changes_document_open_in_word_is_a_warning_kept_in_the_manifest(scenario):
+    # Last in this file: it builds the scenario's plan again.
+    lock = scenario.output / f"~${STEM}-tracked-changes.docx"
+    lock.write_text("lock")
+    try:
+        out = io.StringIO()
+        with contextlib.redirect_stderr(out):
+            assert main(["build", str(scenario.root)]) == 0
+    finally:
+        lock.unlink()
+    warning = f"{scenario.tracked}: open in Word (lock file '~$...' beside it); no tracked-changes document written"
+    assert f"warning: {warning}" in out.getvalue()
+    assert warning in json.loads(scenario.new.with_suffix(".json").read_text(encoding="utf-8"))["warnings"]
+    assert main(["build", str(scenario.root)]) == 0  # and the next build writes it again

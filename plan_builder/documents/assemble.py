@@ -40,7 +40,7 @@ from plan_builder.word import document as doc_ops
 from plan_builder.word.context import BlockCall, RenderContext
 from plan_builder.word.headers import RunningText, set_header_footer
 from plan_builder.word.markdown import render_markdown
-from plan_builder.word.page_flow import keep_lead_ins_with_landscape
+from plan_builder.word.page_flow import keep_lead_ins_with_landscape, keep_short_rows_together
 from plan_builder.word.paragraphs import add_heading
 from plan_builder.word.template import StyleChoice, open_plan_template, text_width
 from plan_builder.word.watermark import add_watermark
@@ -266,6 +266,7 @@ def _finish(ctx: RenderContext, plan: Plan, title: str, subject: str) -> None:
     document = ctx.document
     doc_ops.space_after_tables(document)
     keep_lead_ins_with_landscape(document)
+    keep_short_rows_together(document)
     doc_ops.avoid_double_page_breaks(document)
     running = RunningText(manifest.service.header_name, plan_subject(plan), footer_text(plan), running_fields(plan))
     template = ctx.template

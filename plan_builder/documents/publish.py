@@ -1,11 +1,13 @@
-"""Write stage: the plan's documents, PDFs and manifest, put in place as one set.
+"""Write stage: every document of a build with its appendices, PDFs and manifest, put in place as one set.
 
-Under the output folder's lock (one writer at a time), an earlier build that was interrupted
-is finished first and stray temporary files are removed. Then everything that can refuse this
-build is checked before any file is replaced (Word has a document open, a final version
-exists); every file is staged in full (a full or read-only folder stops the build there); and
-all are put in place together (`OutputSet`). The manifest records the SHA-256 of every file it
-describes, so `check` can tell when a document no longer matches it.
+The plan and its further documents (board report, scorecard...) with their tracked changes are
+one set: a build replaces all of them or none. Under the output folder's lock (one writer at a
+time), an earlier build that was interrupted is finished first and stray temporary files are
+removed. Then everything that can refuse this build is checked before any file is replaced (Word
+has a document open, a final version exists); every file is staged in full (a full or read-only
+folder stops the build there); and all are put in place together (`OutputSet`). Each manifest
+records the SHA-256 of every file it describes, so `check` can tell when a document no longer
+matches it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from plan_builder.errors import OutputError, PlanBuilderError
 from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
-from plan_builder.outputs.baseline import TrackedChanges, write_tracked_changes
+from plan_builder.outputs.baseline import TrackedChanges, tracked_changes
 from plan_builder.outputs.cache import ImageCache, is_inside, prune_cache, remove_partials
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.lock import output_lock
@@ -32,7 +34,7 @@ from plan_builder.outputs.manifest import (
     set_problems,
 )
 from plan_builder.outputs.names import appendix_file_name, board_pack_name, document_stem
-from plan_builder.outputs.recovery import Recovery, recover
+from plan_builder.outputs.recovery import recover
 from plan_builder.outputs.write import OutputSet, folder_problem, partial_name, refuse_if_open_in_word
 from plan_builder.word.document import set_contents_pages
 
@@ -98,17 +100,6 @@ class Caches:
     folder: Path
 
 
-@dataclass
-class Written:
-    """What the write stage put in place."""
-
-    targets: Targets
-    changes: ChangeSummary | None
-    """Against the previous build of the same document, if there was one."""
-    recovery: Recovery
-    """What an interrupted earlier build left, finished or removed first."""
-
-
 def output_targets(plan: Plan, rendered: RenderedPlan, folder: Path, *, pdf: bool, board_pack: bool) -> Targets:
     """The file names of this build's set."""
     document = folder / f"{document_stem(plan)}.docx"
@@ -136,51 +127,44 @@ def refuse_before_writing(plan: Plan, targets: Targets) -> None:
             )
 
 
-def write_outputs(
-    plan: Plan,
-    rendered: RenderedPlan,
-    folder: Path,
-    record: dict[str, Any],
-    *,
-    pdf: bool = False,
-    board_pack: bool = False,
-    on_wait: Callable[[str], None] | None = None,
-) -> Written:
-    """Write the plan, its separate appendices, the PDFs asked for and the manifest, as one set."""
-    with output_lock(folder, on_wait=on_wait):
-        recovery = recover(folder)
-        try:
-            targets, manifest, previous = _write_set(plan, rendered, folder, record, pdf=pdf, board_pack=board_pack)
-        except PlanBuilderError as exc:
-            exc.notes[:0] = recovery.notes()
-            raise
-    return Written(targets, compare(previous, manifest) if previous else None, recovery)
+@dataclass
+class _Staged:
+    """One document's part of the build's set, once staged."""
+
+    targets: Targets
+    manifest: dict[str, Any]
+    previous: dict[str, Any] | None
+    """The manifest of the previous build of the same document, if there was one."""
+    tracked: TrackedChanges | None
+    warnings: list[str]
 
 
-def _write_set(
-    plan: Plan, rendered: RenderedPlan, folder: Path, record: dict[str, Any], *, pdf: bool, board_pack: bool
-) -> tuple[Targets, dict[str, Any], dict[str, Any] | None]:
-    """Refuse or stage and commit this build's set; return it, its manifest and the previous build's."""
-    targets = output_targets(plan, rendered, folder, pdf=pdf, board_pack=board_pack)
-    refuse_before_writing(plan, targets)
-    previous = read_manifest(targets.manifest) if targets.manifest.exists() else None
+def _stage_document(outputs: OutputSet, prepared: Prepared, targets: Targets) -> _Staged:
+    """Stage one document's files: PDFs, tracked changes, appendices, the document, its manifest and history copy."""
+    plan, rendered = prepared.plan, _rendered(prepared)
     exclusive = plan.manifest.status is Status.FINAL
-    with OutputSet(folder) as outputs:
-        if targets.pdf is not None:
-            _stage_pdfs(outputs, rendered, targets, exclusive=exclusive)
-        for path, (_, _, appendix) in zip(targets.appendices, rendered.appendices, strict=True):
-            outputs.add(path, _docx_bytes(appendix), exclusive=exclusive)
-        outputs.add(targets.document, _docx_bytes(rendered.document), exclusive=exclusive)
-        manifest = {
-            **record,
-            "pdf": targets.pdf.name if targets.pdf else None,
-            "outputs": {item.target.name: {"sha256": item.sha256, "bytes": item.size} for item in outputs.staged},
-        }
-        text = manifest_bytes(manifest)
-        outputs.add(targets.manifest, text, exclusive=exclusive)
-        outputs.add(history_path(targets.document, manifest["built_at"]), text, exclusive=True)
-        outputs.commit()
-    return targets, manifest, previous
+    previous = read_manifest(targets.manifest) if targets.manifest.exists() else None
+    first = len(outputs.staged)
+    if targets.pdf is not None:
+        _stage_pdfs(outputs, rendered, targets, exclusive=exclusive)  # sets the contents' page numbers first
+    built_at = dt.datetime.fromisoformat(prepared.record["built_at"])
+    tracked, tracked_content, tracked_warnings = tracked_changes(plan, rendered.document, outputs.folder, built_at)
+    if tracked is not None:
+        outputs.add(tracked.path, tracked_content)
+    for path, (_, _, appendix) in zip(targets.appendices, rendered.appendices, strict=True):
+        outputs.add(path, _docx_bytes(appendix), exclusive=exclusive)
+    outputs.add(targets.document, _docx_bytes(rendered.document), exclusive=exclusive)
+    warnings = prepared.warnings + tracked_warnings
+    manifest = {
+        **prepared.record,
+        "warnings": warnings,
+        "pdf": targets.pdf.name if targets.pdf else None,
+        "outputs": {item.target.name: {"sha256": item.sha256, "bytes": item.size} for item in outputs.staged[first:]},
+    }
+    text = manifest_bytes(manifest)
+    outputs.add(targets.manifest, text, exclusive=exclusive)
+    outputs.add(history_path(targets.document, manifest["built_at"]), text, exclusive=True)
+    return _Staged(targets, manifest, previous, tracked, warnings)
 
 
 def _docx_bytes(document: Document) -> bytes:
@@ -228,35 +212,42 @@ def write_documents(
     board_pack: bool = False,
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """The write stage of a build: each document's set, under the output folder's lock.
+    """The write stage of a build: every document's files as one set, under the output folder's lock.
 
     An earlier build that was interrupted is finished first. Nothing is replaced until every
     document has passed the checks that can refuse a build (Word has one open, a final version
-    exists). Returns the first document's result; its `documents` lists them all.
+    exists) and every file of every document is staged; then all are put in place together.
+    Returns the first document's result; its `documents` lists them all.
     """
     with output_lock(folder, on_wait=on_wait):
         if is_inside(caches.folder, folder):  # no other build is writing there while the lock is held
             remove_partials(caches.folder)
         recovery = recover(folder)
         try:
-            for prepared in documents:
-                rendered = _rendered(prepared)
-                refuse_before_writing(
-                    prepared.plan,
-                    output_targets(prepared.plan, rendered, folder, pdf=pdf or board_pack, board_pack=board_pack),
-                )
-            results = [_write_document(p, folder, pdf=pdf, board_pack=board_pack, on_wait=on_wait) for p in documents]
+            staged = _write_set(documents, folder, pdf=pdf or board_pack, board_pack=board_pack)
         except PlanBuilderError as exc:
             exc.notes[:0] = recovery.notes()
             raise
         caches.images.flush()
         caches.fragments.flush()
         prune_cache(caches.folder)
+    results = [_result(prepared, done) for prepared, done in zip(documents, staged, strict=True)]
     first = results[0]
     first.documents = results
     first.notes[:0] = recovery.notes()
     first.warnings += recovery.problems
     return first
+
+
+def _write_set(documents: list[Prepared], folder: Path, *, pdf: bool, board_pack: bool) -> list[_Staged]:
+    """Refuse, or stage every document's files and put them all in place."""
+    targets = [output_targets(p.plan, _rendered(p), folder, pdf=pdf, board_pack=board_pack) for p in documents]
+    for prepared, target in zip(documents, targets, strict=True):
+        refuse_before_writing(prepared.plan, target)
+    with OutputSet(folder) as outputs:
+        staged = [_stage_document(outputs, p, target) for p, target in zip(documents, targets, strict=True)]
+        outputs.commit()
+    return staged
 
 
 def _rendered(prepared: Prepared) -> RenderedPlan:
@@ -265,19 +256,14 @@ def _rendered(prepared: Prepared) -> RenderedPlan:
     return prepared.document
 
 
-def _write_document(
-    prepared: Prepared, folder: Path, *, pdf: bool, board_pack: bool, on_wait: Callable[[str], None] | None
-) -> BuildResult:
-    """Write one prepared document's set (document, appendices, PDFs, manifest), then its tracked changes."""
-    plan, inputs, computed, rendered = prepared.plan, prepared.inputs, prepared.computed, _rendered(prepared)
-    record = {**prepared.record, "warnings": prepared.warnings}
-    written = write_outputs(
-        plan, rendered, folder, record, pdf=pdf or board_pack, board_pack=board_pack, on_wait=on_wait
+def _result(prepared: Prepared, staged: _Staged) -> BuildResult:
+    """What one document's build wrote, for the command line and scripts."""
+    inputs, computed, document, targets = (
+        prepared.inputs,
+        prepared.computed,
+        _rendered(prepared).document,
+        staged.targets,
     )
-    tracked, tracked_warnings = write_tracked_changes(
-        plan, rendered.document, folder, dt.datetime.fromisoformat(record["built_at"])
-    )
-    document, targets = rendered.document, written.targets
     return BuildResult(
         path=targets.document,
         pdf=targets.pdf,
@@ -287,10 +273,9 @@ def _write_document(
         tables=len(document.tables),
         figures=len(document.inline_shapes),
         words=sum(len(r.text.split()) for r in computed.rendered),
-        warnings=prepared.warnings + tracked_warnings + written.recovery.problems,
-        changes=written.changes,
-        name=plan.document,
-        tracked=tracked,
+        warnings=list(staged.warnings),
+        changes=compare(staged.previous, staged.manifest) if staged.previous else None,
+        name=prepared.plan.document,
+        tracked=staged.tracked,
         board_pack=targets.board_pack,
-        notes=written.recovery.notes(),
     )

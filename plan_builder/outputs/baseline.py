@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from plan_builder.changes.compare import compare
 from plan_builder.changes.model import Changes
-from plan_builder.errors import OutputError
 from plan_builder.inputs.config import Plan, Status
 from plan_builder.outputs.circulate import Circulation, last_circulated
 from plan_builder.outputs.manifest import last_of_other_version
 from plan_builder.outputs.names import tracked_changes_name
-from plan_builder.outputs.write import write_atomic
+from plan_builder.outputs.write import word_has_open
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -60,32 +59,32 @@ class TrackedChanges:
         )
 
 
-def write_tracked_changes(
+def tracked_changes(
     plan: Plan, document: Document, folder: Path, built_at: dt.datetime
-) -> tuple[TrackedChanges | None, list[str]]:
-    """Write `<stem>-tracked-changes.docx` for a draft or board-review build; return it and any warning.
+) -> tuple[TrackedChanges | None, bytes, list[str]]:
+    """`<stem>-tracked-changes.docx` for a draft or board-review build: what it is, its content, any warning.
 
-    A circulated document that cannot be read is a warning, not a failure: the plan itself is
-    already written, and the board's copy in `output/circulated/` is left as it is.
+    Nothing is written here: the write stage puts it in place with the build's other files. A
+    circulated document that cannot be read, or a tracked-changes document open in Word, is a
+    warning, not a failure; the board's copy in `output/circulated/` is left as it is.
     """
     if plan.manifest.status is Status.FINAL:
-        return None, []
+        return None, b"", []
     against = baseline(plan, folder)
     if against is None:
-        return None, []
+        return None, b"", []
     from plan_builder.word.revisions import tracked_changes_document
 
+    target = folder / tracked_changes_name(plan)
+    if word_has_open(target):
+        return None, b"", [f"{target}: open in Word (lock file '~$...' beside it); no tracked-changes document written"]
     new = io.BytesIO()
     document.save(new)
-    target = folder / tracked_changes_name(plan)
     try:
         old = against.document.read_bytes()
-        data, counts = tracked_changes_document(
-            old, new.getvalue(), date=built_at, names=(str(against.document), str(target))
-        )
-        write_atomic(target, lambda handle: handle.write(data))
     except OSError as exc:
-        return None, [f"{against.document}: cannot read ({exc.strerror or exc}); no tracked-changes document written"]
-    except OutputError as exc:
-        return None, [f"{exc}; no tracked-changes document written"]
-    return TrackedChanges(target, against, counts.insertions, counts.deletions), []
+        why = f"cannot read ({exc.strerror or exc})"
+        return None, b"", [f"{against.document}: {why}; no tracked-changes document written"]
+    names = (str(against.document), str(target))
+    data, counts = tracked_changes_document(old, new.getvalue(), date=built_at, names=names)
+    return TrackedChanges(target, against, counts.insertions, counts.deletions), data, []

@@ -19,6 +19,7 @@ import binascii
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,13 +42,14 @@ if TYPE_CHECKING:
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_ATTRIBUTES = (f"{{{R_NS}}}id", f"{{{R_NS}}}embed", f"{{{R_NS}}}link")
+R_ID_IN_XML = re.compile(r"\br:id=")
 W_SECT_PR, W_NUM, W_NUM_ID, W_VAL = qn("w:sectPr"), qn("w:num"), qn("w:numId"), qn("w:val")
 # Elements carrying a relationship id or a list number: found by XPath, not by visiting every node.
 LINKED = etree.XPath(
     "descendant-or-self::*[@r:id or @r:embed or @r:link] | descendant-or-self::w:numId",
     namespaces={"r": R_NS, "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
 )
-FORMAT = 2  # bump when the stored shape changes
+FORMAT = 3  # bump when the stored shape changes
 COUNTERS = {
     *("figure_count", "table_count", "bookmark_count", "subheading_count", "drawing_id"),
     *("text_width", "landscape"),
@@ -70,6 +72,8 @@ class Fragment:
     counters: dict[str, int | None]
     placed: list[str]
     warnings: list[str] = field(default_factory=list)
+    final_section: str = ""
+    """The body's last section properties after the section, where rendering it changed them (a landscape block)."""
 
 
 def fragment_key(parts: list[Any]) -> str:
@@ -192,6 +196,7 @@ def render_with_cache(
     if _reuse(cache, key, ctx, placed):
         return
     marker = _last_block(ctx.document)
+    before_section = _final_section(ctx.document)
     before_toc = len(ctx.toc)
     before_placed = set(placed)
     before_warnings = len(ctx.warnings)
@@ -199,10 +204,35 @@ def render_with_cache(
     before_nums = {n.get(W_NUM_ID) for n in numbering.iterchildren(W_NUM)}
     render()
     added = _blocks_after(ctx.document, marker)
+    new_nums = {n.get(W_NUM_ID): n for n in numbering.iterchildren(W_NUM) if n.get(W_NUM_ID) not in before_nums}
+    links = _links_of(added, ctx.document.part, new_nums)
+    if links is None:
+        return  # an unexpected internal part: do not cache this section
+    rels, numbers = links
+    final_section = _final_section(ctx.document)
+    if final_section != before_section and R_ID_IN_XML.search(final_section):
+        return  # section properties pointing at parts (headers) are not moved between documents
+    cache.put(
+        key,
+        Fragment(
+            xml=[etree.tostring(element, encoding="unicode") for element in added],
+            rels=rels,
+            numbering=numbers,
+            toc=[[e.level, e.text, e.bookmark] for e in ctx.toc[before_toc:]],
+            counters=_state(ctx),
+            placed=sorted(placed - before_placed),
+            warnings=ctx.warnings[before_warnings:],
+            final_section=final_section if final_section != before_section else "",
+        ),
+    )
+
+
+def _links_of(
+    added: list[Any], part: Any, new_nums: dict[str, Any]
+) -> tuple[dict[str, list[str]], dict[str, str]] | None:
+    """The relationships (links, pictures) and new list numberings the added elements use; None for any other part."""
     rels: dict[str, list[str]] = {}
     numbers: dict[str, str] = {}
-    new_nums = {n.get(W_NUM_ID): n for n in numbering.iterchildren(W_NUM) if n.get(W_NUM_ID) not in before_nums}
-    part = ctx.document.part
     for element in added:
         for node in LINKED(element):
             for attribute in REL_ATTRIBUTES:
@@ -214,23 +244,18 @@ def render_with_cache(
                     rels[rel_id] = ["external", rel.reltype, rel.target_ref]
                 elif rel.reltype == RT.IMAGE:
                     rels[rel_id] = ["image", rel.reltype, base64.b64encode(rel.target_part.blob).decode()]
-                else:  # an unexpected internal part: do not cache this section
-                    return
+                else:
+                    return None
             if node.tag == W_NUM_ID and node.get(W_VAL) in new_nums:
                 value = node.get(W_VAL)
                 numbers[value] = etree.tostring(new_nums[value], encoding="unicode")
-    cache.put(
-        key,
-        Fragment(
-            xml=[etree.tostring(element, encoding="unicode") for element in added],
-            rels=rels,
-            numbering=numbers,
-            toc=[[e.level, e.text, e.bookmark] for e in ctx.toc[before_toc:]],
-            counters=_state(ctx),
-            placed=sorted(placed - before_placed),
-            warnings=ctx.warnings[before_warnings:],
-        ),
-    )
+    return rels, numbers
+
+
+def _final_section(document: Document) -> str:
+    """The XML of the body's last section properties ('' if it has none)."""
+    last = last_child(document.element.body)
+    return etree.tostring(last, encoding="unicode") if last is not None and last.tag == W_SECT_PR else ""
 
 
 class BadFragment(Exception):
@@ -245,6 +270,7 @@ class Decoded:
     elements: list[Any]
     images: dict[str, bytes]
     numbering: dict[str, Any]
+    final_section: Any = None
 
 
 def decode(fragment: Fragment) -> Decoded:
@@ -252,6 +278,9 @@ def decode(fragment: Fragment) -> Decoded:
     try:
         elements = [parse_xml(xml) for xml in fragment.xml]
         numbering = {old: parse_xml(xml) for old, xml in fragment.numbering.items()}
+        final_section = parse_xml(fragment.final_section) if fragment.final_section else None
+        if final_section is not None and final_section.tag != W_SECT_PR:
+            raise BadFragment("section properties")
         images: dict[str, bytes] = {}
         for old, (kind, reltype, target) in fragment.rels.items():
             if kind == "image":
@@ -268,7 +297,7 @@ def decode(fragment: Fragment) -> Decoded:
             raise BadFragment("placed blocks or warnings")
     except (etree.XMLSyntaxError, binascii.Error, ValueError, TypeError, AttributeError) as exc:
         raise BadFragment(str(exc)) from exc
-    return Decoded(fragment, elements, images, numbering)
+    return Decoded(fragment, elements, images, numbering, final_section)
 
 
 def apply_fragment(ctx: RenderContext, decoded: Decoded, placed: set[str]) -> None:
@@ -300,6 +329,11 @@ def apply_fragment(ctx: RenderContext, decoded: Decoded, placed: set[str]) -> No
             if node.tag == W_NUM_ID and node.get(W_VAL) in new_num_ids:
                 node.set(W_VAL, new_num_ids[node.get(W_VAL)])
         insert_block(body, element)
+    if decoded.final_section is not None:
+        last = last_child(body)
+        if last is not None and last.tag == W_SECT_PR:
+            last.addnext(decoded.final_section)
+            body.remove(last)
     for level, text, bookmark in fragment.toc:
         ctx.toc.append(TocEntry(level=level, text=text, bookmark=bookmark))
     for name, value in fragment.counters.items():

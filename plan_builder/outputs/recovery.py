@@ -35,6 +35,8 @@ class Recovery:
     """Temporary files and scratch folders of killed builds, removed."""
     problems: list[str] = field(default_factory=list)
     """Files that could not be finished, each with what to do (reported as warnings)."""
+    kept: set[Path] = field(default_factory=set)
+    """Staged copies a journal still names (it could not be finished): never removed as strays."""
 
     def notes(self) -> list[str]:
         """What to tell the user: which files of an interrupted build were put in place."""
@@ -101,7 +103,9 @@ def _finish(folder: Path, journal: Path, result: Recovery) -> None:
             result.problems.append(
                 f"{target}: could not finish the interrupted build's file ({exc.strerror or exc}); build again"
             )
-            return  # keep the journal: the next build tries again
+            named = (_inside(folder, e.get("temporary")) for e in entries)
+            result.kept.update(path for path in named if path is not None)
+            return  # keep the journal and the copies it names: the next build tries again
     for parent in {folder, *(p.parent for p in result.completed)}:
         sync_folder(parent)
     journal.unlink(missing_ok=True)
@@ -146,6 +150,8 @@ def _remove_strays(folder: Path, result: Recovery) -> None:
             continue
         for entry in entries:
             path = Path(entry.path)
+            if path in result.kept:
+                continue
             try:
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(path)

@@ -1,9 +1,12 @@
-"""Where pages turn: a short lead-in goes with the landscape pages it introduces.
+"""Where pages turn: a short lead-in goes with the landscape pages it introduces; short rows stay whole.
 
 A block on landscape pages (an action plan, the KPI table) ends the portrait page it follows. When
 all that page would hold is the section's heading and a sentence or two, the heading and its
 lead-in move to the first landscape page instead, as a person laying out the document would.
-This runs on the finished body, so sections served from the cache are laid out the same way.
+A table row short enough to fit on any page is kept on one page, so a reader never has to
+piece a row together across a page turn; a longer row may break, because Word cuts off a row
+that may not break and is taller than the page. This runs on the finished body, so sections
+served from the cache are laid out the same way.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ LEAD_IN_PARAGRAPHS = 6
 """At most this many paragraphs (the heading included) move with the landscape pages."""
 LEAD_IN_CHARACTERS = 900
 """...holding at most this much text: more is a page of its own."""
+SHORT_ROW_CHARACTERS = 600
+"""A row whose fullest cell holds at most this much text fits on a landscape page even in a narrow column."""
 
-W_P, W_PPR, W_SECT_PR = qn("w:p"), qn("w:pPr"), qn("w:sectPr")
+W_P, W_PPR, W_SECT_PR, W_T = qn("w:p"), qn("w:pPr"), qn("w:sectPr"), qn("w:t")
+W_TR, W_TC, W_TR_PR, W_CANT_SPLIT = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:cantSplit")
 WORD = {"w": nsmap["w"]}
 PAGE_BREAK = etree.XPath(".//w:br[@w:type='page']", namespaces=WORD)
 PICTURE = etree.XPath(".//w:drawing | .//w:pict", namespaces=WORD)
@@ -93,3 +99,24 @@ def _lead_in(closing: etree._Element) -> list[etree._Element]:
         if HEADING_BOOKMARK(element):
             return found
     return []
+
+
+def keep_short_rows_together(document: Document) -> None:
+    """Stop every table row short enough to fit on a page from breaking across pages."""
+    for row in document.element.body.iter(W_TR):
+        properties = row.find(W_TR_PR)
+        if properties is not None and properties.find(W_CANT_SPLIT) is not None:
+            continue
+        cells = [sum(len(text.text or "") for text in cell.iter(W_T)) for cell in row.iterchildren(W_TC)]
+        if max(cells, default=0) > SHORT_ROW_CHARACTERS or PICTURE(row):
+            continue
+        if properties is None:
+            properties = row.makeelement(W_TR_PR, {})
+            row.insert(_after_row_exceptions(row), properties)
+        properties.append(properties.makeelement(W_CANT_SPLIT, {}))
+
+
+def _after_row_exceptions(row: etree._Element) -> int:
+    """Where a row's properties go: first, or after its table-property exceptions (w:tblPrEx)."""
+    first = row[0] if len(row) else None
+    return 1 if first is not None and first.tag == qn("w:tblPrEx") else 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import _Cell
@@ -98,7 +97,7 @@ def start_table(ctx: RenderContext, headers: list[str]) -> Table:
 
 
 def add_body_row(table: Table) -> list[_Cell]:
-    """Add a body row whose cells use the table text style and that stays on one page; return its cells.
+    """Add a body row whose cells use the table text style, and return its cells.
 
     Each new row is a copy of one empty row made once per table: python-docx's
     `add_row` and `row.cells` re-derive the grid for every row, which made tables
@@ -107,8 +106,6 @@ def add_body_row(table: Table) -> list[_Cell]:
     empty_row = getattr(table, "_plan_builder_empty_row", None)
     if empty_row is None:
         empty_row = table.add_row()._tr
-        # A row is read as one: kept on one page (Word and LibreOffice still break a row taller than a page).
-        empty_row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for tc in empty_row.iterchildren(qn("w:tc")):
             set_paragraph_style_id(tc.find(qn("w:p")), style_id(table.part, layout.TABLE_TEXT_STYLE))
         empty_row.getparent().remove(empty_row)

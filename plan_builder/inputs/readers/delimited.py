@@ -36,12 +36,14 @@ def decode_csv(data: bytes, display: Path) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         # UTF-16 ("Unicode text" in Excel) puts a zero byte beside every letter of plain English text.
         raise DataError(f"{display}: the file is saved as UTF-16 ('Unicode text'), not UTF-8; {SAVE_AS_CSV_UTF8}")
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # Excel's "CSV UTF-8" starts with one
     try:
-        return data.decode("utf-8-sig")
+        return data[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        at = skip + exc.start
+        line = data.count(b"\n", 0, at) + 1
         raise DataError(
-            f"{display}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X}; the file was probably saved as "
+            f"{display}:{line}: not UTF-8 text (byte 0x{data[at]:02X}; the file was probably saved as "
             f"Windows-1252 or 'ANSI'); {SAVE_AS_CSV_UTF8}"
         ) from exc
 

@@ -38,7 +38,9 @@ def uncalculated_formulas(data: bytes, sheet: str) -> dict[tuple[int, int], str]
     for _, cell in etree.iterparse(io.BytesIO(xml), tag=f"{{{MAIN}}}c"):
         formula, value = cell.find(f"{{{MAIN}}}f"), cell.find(f"{{{MAIN}}}v")
         match = CELL_REF.match(cell.get("r", ""))
-        if formula is not None and (value is None or not (value.text or "").strip()) and match:
+        # An empty result stored as text (t="str", e.g. =IF(D2>0,"","n")) is a result: only no value at all is not.
+        text_result = cell.get("t") in ("str", "inlineStr") and value is not None
+        if formula is not None and not text_result and (value is None or not (value.text or "").strip()) and match:
             found[(int(match[2]), column_number(match[1]))] = f"={formula.text or ''}"
         cell.clear()
     return found
