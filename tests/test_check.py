@@ -266,6 +266,7 @@ def test_check_reports_documents_that_do_not_match_their_manifest(make_plan, cap
     document = output / TINY_OUTPUT_NAME
     stem = TINY_OUTPUT_NAME.removesuffix(".docx")
     (output / f"{stem}.pdf").write_bytes(b"%PDF- from an earlier build made with --pdf")
+    (output / f"{stem}-tracked-changes.docx").write_bytes(b"from a build of another version")
     document.write_bytes(document.read_bytes() + b"edited")
     capsys.readouterr()
 
@@ -277,6 +278,8 @@ def test_check_reports_documents_that_do_not_match_their_manifest(make_plan, cap
         "again to replace both, or if it was edited by hand, keep that copy elsewhere first",
         f"warning: {output / stem}.pdf: from an earlier build than {TINY_OUTPUT_NAME} (not in {stem}.json); build "
         "again with the same options (--pdf, --board-pack) to replace it, or delete it",
+        f"warning: {output / stem}-tracked-changes.docx: tracked changes of an earlier build than {TINY_OUTPUT_NAME} "
+        f"(not in {stem}.json); delete it, or circulate a version and build again to compare with it",
     ]
     (output / f"{stem}.json").unlink()
     assert output_warnings(run_check(root, capsys)[1]) == [

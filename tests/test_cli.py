@@ -174,6 +174,12 @@ def test_make_templates_writes_three_usable_templates(make_plan, run_cli, tmp_pa
     root = make_plan(files)
     build = run_cli(["build"], cwd=root)
     assert (build.code, build.err) == (0, "")
+    # The same bytes as the committed and packaged copies: `make templates` leaves the repository unchanged.
+    from conftest import REPO_ROOT
+
+    for name, data in files.items():
+        assert (REPO_ROOT / name).read_bytes() == data, name
+        assert (REPO_ROOT / "plan_builder/inputs/defaults" / name).read_bytes() == data, name
 
 
 @pytest.mark.slow
@@ -188,3 +194,19 @@ def test_console_script_is_installed():
 
     assert run.returncode == 0
     assert "child-first" in run.stdout
+
+
+def test_output_cut_short_by_a_pager_or_head_is_not_an_error():
+    from conftest import REPO_ROOT
+
+    # As `plan-builder figures | head -1`: the reader takes one line and closes the pipe.
+    command = [sys.executable, "-m", "plan_builder", "figures", str(REPO_ROOT)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:  # noqa: S603
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        errors = process.stderr.read()
+        code = process.wait()
+    assert first.startswith("fte.")
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
+    assert code == 0

@@ -264,3 +264,16 @@ def test_a_build_of_several_documents_replaces_all_of_them_or_none(tmp_path, mon
     assert "nothing was replaced" in str(caught.value)
     # The plan was staged before the board report failed, and is not replaced either.
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+
+
+def test_each_warning_is_listed_once_with_the_documents_it_is_in():
+    from pathlib import Path
+
+    from plan_builder.documents.publish import BuildResult
+
+    def result(name: str, warnings: list[str]) -> BuildResult:
+        return BuildResult(Path(f"{name}.docx"), None, [], 1, 0, 0, 0, 0, warnings=warnings, name=name)
+
+    plan = result("plan", ["A11 overdue"])
+    plan.documents = [plan, result("board", ["A11 overdue"]), result("progress", ["A11 overdue", "A5 overdue"])]
+    assert plan.every_warning() == ["A11 overdue", "A5 overdue (in progress)"]

@@ -54,8 +54,7 @@ def _build(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(note, file=sys.stderr)
-    warnings = list(dict.fromkeys(w for built in result.documents for w in built.warnings))
-    for warning in warnings:
+    for warning in result.every_warning():
         print(f"warning: {warning}", file=sys.stderr)
     for built in result.documents:
         _report(built)

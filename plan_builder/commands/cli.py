@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from plan_builder import __version__
@@ -57,3 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs already written are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `plan-builder figures | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so Python's own flush at exit does not fail again
+        return 0

@@ -17,6 +17,7 @@ from plan_builder.errors import PlanBuilderError
 from plan_builder.outputs.cache import cache_dir_for
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.pipeline import BuildResult, build
+from plan_builder.wording import counted
 
 WATCHED_FOLDERS = ("sections", "data", "templates")
 Snapshot = dict[Path, tuple[int, int]]
@@ -113,9 +114,12 @@ class Watcher:
             for error in rebuild.errors:
                 report(f"  error: {error}")
             return
-        summary = rebuild.result.changes.short() if rebuild.result.changes else ""
-        report(f"{names}: rebuilt {rebuild.result.path.name} in {rebuild.seconds:.2f} s. {summary}".rstrip())
-        warnings = rebuild.result.warnings
+        result = rebuild.result
+        summary = result.changes.short() if result.changes else ""
+        others = len(result.documents) - 1
+        shown = result.path.name + (f" and {counted(others, 'other document')}" if others > 0 else "")
+        report(f"{names}: rebuilt {shown} in {rebuild.seconds:.2f} s. {summary}".rstrip())
+        warnings = result.every_warning()
         if warnings == self.last_warnings:
             if warnings:
                 report(f"  {len(warnings)} warning(s), as before")

@@ -131,7 +131,7 @@ def set_problems(document_path: Path) -> list[str]:
 
 
 def stale_siblings(document_path: Path) -> list[str]:
-    """PDFs and separate appendices beside the document that its manifest does not list: from an earlier build.
+    """PDFs, appendices and tracked changes beside the document that its manifest does not list: an earlier build's.
 
     A build without --pdf leaves an earlier PDF in place rather than delete a file it did not
     make this time; this says so, so nobody circulates a PDF that no longer matches the plan.
@@ -146,12 +146,19 @@ def stale_siblings(document_path: Path) -> list[str]:
     stem = document_path.stem
     folder = document_path.parent
     candidates = [folder / f"{stem}.pdf", folder / f"{stem}-board-pack.pdf", *folder.glob(f"{stem}-appendix-*.docx")]
-    return [
+    tracked = folder / f"{stem}-tracked-changes.docx"
+    stale = [
         f"{path}: from an earlier build than {document_path.name} (not in {beside.name}); "
         f"build again with the same options (--pdf, --board-pack) to replace it, or delete it"
         for path in sorted(candidates)
         if path.is_file() and path.name not in outputs
     ]
+    if tracked.is_file() and tracked.name not in outputs:
+        stale.append(
+            f"{tracked}: tracked changes of an earlier build than {document_path.name} (not in {beside.name}); "
+            "delete it, or circulate a version and build again to compare with it"
+        )
+    return stale
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -8,6 +8,8 @@ restyle them and keep the style names.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +299,23 @@ def make_templates(folder: Path) -> list[Path]:
         document.core_properties.title = f"plan-builder {name}"
         document.core_properties.author = "plan-builder"
         document.core_properties.language = "en-GB"
-        document.save(str(path))
+        path.write_bytes(_reproducible(document))
         written.append(path)
     return written
+
+
+def _reproducible(document: Document) -> bytes:
+    """The saved document with every part dated alike, so the same templates are the same bytes on every run.
+
+    A Word file is a zip, and a zip records when each part was written: without this,
+    `make templates` would leave the committed templates looking changed every time.
+    """
+    saved = io.BytesIO()
+    document.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            dated = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            dated.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(dated, source.read(item.filename))
+    return out.getvalue()
