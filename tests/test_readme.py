@@ -17,6 +17,7 @@ README = REPO_ROOT / "README.md"
 PLACEHOLDERS = {
     "PLAN_DIR": ".", "DIR": "somewhere", "OLD.json": "a.json", "NEW.json": "b.json", "OLD.docx": "old.docx",
     "ID": "2024-25", "N": "2", "NAME": "Northmoor YJS", "A,B": "A,B", "DATASET": "fte", "SOURCE": "table.xlsx",
+    "YYYY-MM-DD": "2025-06-12",
 }  # fmt: skip
 
 

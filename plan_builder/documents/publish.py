@@ -91,14 +91,14 @@ class BuildResult:
     """What the build did besides writing: e.g. finished an earlier build that was interrupted."""
 
     def every_warning(self) -> list[str]:
-        """Each warning of every document built, once; one that not every document has names those it is in."""
+        """Each warning of every document built, once; one the plan (the first) lacks names the documents it is in."""
         built = self.documents or [self]
         found: dict[str, list[str]] = {}
         for result in built:
             for warning in result.warnings:
                 found.setdefault(warning, []).append(result.name)
         return [
-            warning if len(names) == len(built) else f"{warning} (in {', '.join(names)})"
+            warning if built[0].name in names else f"{warning} (in {', '.join(names)})"
             for warning, names in found.items()
         ]
 
