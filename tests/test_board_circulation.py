@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -208,6 +209,25 @@ def test_change_summary_lists_exactly_the_figures_that_depend_on_a_changed_numbe
     manifest = json.loads((plan / "output" / f"{DRAFT_NAME}.json").read_text())
     assert manifest["figures"]["custody.latest.rate"]["display"] == "0.13"
     assert manifest["inputs"]["data/custody.csv"] != ""
+    text = (plan / "output" / f"{DRAFT_NAME}.json").read_text()
+    figure_line = next(line for line in text.splitlines() if line.startswith('    "custody.latest.rate": {'))
+    assert json.loads(figure_line.split(": ", 1)[1].rstrip(","))["display"] == "0.13"  # a line per figure
+
+
+def test_the_manifest_text_holds_the_same_data_as_a_plain_dump():
+    from plan_builder.outputs.manifest import manifest_bytes
+
+    manifest = {
+        "tool": "plan-builder 0.1",
+        "version": 0.3,
+        "figures": {"a.b": {"value": 1.5, "when": dt.date(2025, 6, 30)}, "c": {"inputs": {"n": [1, 2]}}},
+        "inputs": {},
+        "warnings": ["one", "two \u2013 three"],
+        "pdf": None,
+    }
+    text = manifest_bytes(manifest).decode()
+    assert json.loads(text) == json.loads(json.dumps(manifest, default=str))
+    assert text.splitlines()[4] == '    "a.b": {"value": 1.5, "when": "2025-06-30"},'
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_builder.checks.consistency import check_narrative
+from plan_builder.checks.consistency import ALIAS_INITIALS, ALIASES, check_narrative
 from plan_builder.figures.figure import Figure, Polarity, Unit
 from plan_builder.figures.indicators import compute_indicator
 from plan_builder.figures.measures import FTE, Row, reoffending_indicator
@@ -237,6 +237,39 @@ def test_kpi_and_local_indicator_labels_are_names_too():
         "sections/09-performance.md:4: '72%' next to 'Children giving feedback at the end of their intervention' "
         "disagrees with local.feedback_rate.latest = 78.8% (numerator 41 / denominator 52)"
     ]
+
+
+def test_labels_beginning_with_any_letter_or_sign_are_found():
+    """The search skips words by their first letter: a label's own first letter must be let through."""
+    for label, typed in (("Young people in suitable accommodation", "72%"), ("% in suitable education", "72%")):
+        figure = Figure(
+            "local.x.latest", label, 41 / 52 * 100, Unit.PERCENT, inputs={"numerator": 41, "denominator": 52}
+        )
+        assert check(f"{label}: {typed}.", {figure.id: figure}) == [
+            f"sections/09-performance.md:4: '{typed}' next to '{label}' disagrees with local.x.latest = 78.8% "
+            "(numerator 41 / denominator 52)"
+        ]
+
+
+def test_every_alias_begins_with_one_of_the_declared_initials():
+    from re import _parser  # type: ignore[attr-defined]
+
+    def initials(items) -> set[str]:
+        """Letters a parsed pattern can begin with (the subset of regex syntax ALIASES uses)."""
+        op, value = str(items[0][0]), items[0][1]
+        if op == "LITERAL":
+            return {chr(value).lower()}
+        if op == "IN":
+            return {chr(v).lower() for o, v in value}
+        if op == "SUBPATTERN":
+            return initials(value[3])
+        if op == "BRANCH":
+            return set().union(*(initials(branch) for branch in value[1]))
+        assert op == "MAX_REPEAT" and value[0] == 0, op  # an optional group: it or what follows
+        return initials(value[2]) | initials(items[1:])
+
+    for alias in ALIASES:
+        assert initials(list(_parser.parse(alias))) <= set(ALIAS_INITIALS), alias
 
 
 @pytest.mark.parametrize(

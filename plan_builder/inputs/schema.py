@@ -55,7 +55,9 @@ class StrictModel(BaseModel):
     """Base for every input schema: unknown keys are errors, values are frozen."""
 
     # No input number is infinite or NaN ('.inf', '.nan' in YAML): none has a meaning, and they cannot be shown.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, defer_build=True
+    )
 
 
 def field_path(loc: Key) -> str:

@@ -208,7 +208,7 @@ def parse_yaml(text: str, path: Path, *, line_offset: int = 0) -> YamlDocument:
     try:
         # One parse: compose the node tree (it carries line marks), then build the data from it.
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and "*" in text:  # an alias is written '*name': without one there is nothing to count
             check_aliases(node, path, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:

@@ -47,6 +47,12 @@ def reference() -> Document:
     return build_plan_template()
 
 
+@functools.cache
+def reference_index() -> StyleIndex:
+    """The style index of `reference()`."""
+    return StyleIndex.of(reference().styles.element)
+
+
 def complete_styles(document: Document, index: StyleIndex, text_width: int) -> Completion:
     """Add every style of `layout.PLAN_STYLES` the document lacks, then complete links, lists and headings.
 
@@ -54,16 +60,14 @@ def complete_styles(document: Document, index: StyleIndex, text_width: int) -> C
     to date as styles are added. `text_width` (EMU) places the contents' page-number tab.
     """
     done = Completion()
-    source = reference()
-    source_index = StyleIndex.of(source.styles.element)
-    for name in layout.PLAN_STYLES:
+    for name in layout.PLAN_STYLES:  # the reference is made only when a style is missing: not for a complete template
         if index.find(index.target(name)) is None:
-            element = _copy_style(document, index, source, source_index.id_for(name), name, text_width)
+            element = _copy_style(document, index, reference(), reference_index().id_for(name), name, text_width)
             document.styles.element.append(element)
             _add_to_index(index, element, name)
             done.added.append(name)
     _complete_link(document, index, done)
-    _complete_lists(document, index, source, source_index, done)
+    _complete_lists(document, index, done)
     _complete_headings(document, index, done)
     return done
 
@@ -213,15 +217,14 @@ def _complete_link(document: Document, index: StyleIndex, done: Completion) -> N
         done.notes.append(f"gave '{index.name_of(link_id)}' {' and '.join(missing)} so that links stand out")
 
 
-def _complete_lists(
-    document: Document, index: StyleIndex, source: Document, source_index: StyleIndex, done: Completion
-) -> None:
+def _complete_lists(document: Document, index: StyleIndex, done: Completion) -> None:
     """A list style without a list definition would show bare paragraphs: give it plan-builder's bullets or numbers."""
     for name in layout.LIST_STYLES:
         style_id = index.id_for(name)
         if style_num_id(document, style_id) is not None:
             continue
-        reference_num = style_num_id(source, source_index.id_for(name))
+        source = reference()
+        reference_num = style_num_id(source, reference_index().id_for(name))
         if reference_num is None:  # pragma: no cover - plan-builder's own list styles all number
             continue
         p_pr = _paragraph_properties(style_element(document, style_id))

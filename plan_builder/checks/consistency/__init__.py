@@ -48,6 +48,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 A typed number agrees if it matches any of them; KPI and local indicator labels are added from the figures.
 """
+ALIAS_INITIALS = "bcfru"
+"""The letters every name in ALIASES can begin with (a test holds this): words beginning otherwise are skipped fast."""
 
 
 def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str, Figure]) -> list[str]:
@@ -63,9 +65,9 @@ def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str,
         or "sections/09-performance.md:7: '1.12' next to 'frequency rate' disagrees with
         reoffending.annual.latest.frequency = 0.63 (reoffences 50 / children 80)".
     """
-    aliases = _alias_table(figures)
+    aliases, initials = _alias_table(figures)
     names = "|".join(f"(?P<a{i}>{text})" for i, (text, _) in enumerate(aliases)) or "(?!)"  # no figures: no names
-    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.I)
+    pattern = re.compile(rf"(?<![\w-])(?=[{initials}])(?:{names})(?![\w-])", re.I)
     env = make_environment(FILTERS)
     context = figure_namespace(PerformanceResult(figures=dict(figures)))  # to evaluate `{% if %}` as rendering would
     warnings: list[str] = []
@@ -100,14 +102,17 @@ def check_narrative(sections: list[tuple[Path, int, str]], figures: Mapping[str,
     return warnings
 
 
-def _alias_table(figures: Mapping[str, Figure]) -> list[tuple[str, tuple[str, ...]]]:
+def _alias_table(figures: Mapping[str, Figure]) -> tuple[list[tuple[str, tuple[str, ...]]], str]:
+    """(name regex, figures it may mean) for ALIASES and the KPI and local labels; and the letters names start with."""
     table = [(text, tuple(i for i in ids if i in figures)) for text, ids in ALIASES.items()]
     labels: dict[str, list[str]] = {}
     for fid, figure in figures.items():
         if fid.split(".")[0] in ("kpi", "local") and slot_of(fid) == "latest" and figure.label:
             for label in {figure.label, figure.label.split(": ", 1)[-1]}:
                 labels.setdefault(label.lower(), []).append(fid)
+    words = {label: label.split() for label in labels}
     table += [
-        (r"\s+".join(map(re.escape, k.split())), tuple(v)) for k, v in sorted(labels.items(), key=lambda x: -len(x[0]))
+        (r"\s+".join(map(re.escape, words[k])), tuple(v)) for k, v in sorted(labels.items(), key=lambda x: -len(x[0]))
     ]
-    return [(text, ids) for text, ids in table if ids]
+    initials = set(ALIAS_INITIALS) | {first[0][0] for first in words.values() if first}
+    return [(text, ids) for text, ids in table if ids], "".join(sorted(map(re.escape, initials)))

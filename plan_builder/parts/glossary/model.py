@@ -98,8 +98,8 @@ class Glossary:
     """The plan's glossary, sorted alphabetically ignoring case, with non-fatal problems."""
 
     entries: tuple[GlossaryEntry, ...]
-    ignore: frozenset[str] = frozenset()
-    """Abbreviations the plan asked the check not to report."""
+    ignore: tuple[str, ...] = ()
+    """Abbreviations the plan asked the check not to report, sorted (a set would hash differently in each run)."""
     source: Path | None = None
     """The plan's glossary file as shown in messages, or None for the defaults alone."""
     warnings: list[str] = field(default_factory=list)
@@ -216,7 +216,9 @@ def load_glossary(path: Path | None, display: Path | None, plan: Plan) -> Glossa
     merged.update({_key(entry.term): entry for entry in local})
     if not merged:
         raise ConfigError(f"{doc.where(('terms',))}: terms: the glossary is empty; add terms or set use_defaults: true")
-    ignore = frozenset(token for word in spec.ignore_abbreviations for token in abbreviation_tokens(word) or [word])
+    ignore = tuple(
+        sorted({token for word in spec.ignore_abbreviations for token in abbreviation_tokens(word) or [word]})
+    )
     return Glossary(entries=_sorted(merged.values()), ignore=ignore, source=shown, warnings=warnings)
 
 
@@ -235,7 +237,7 @@ def undefined_abbreviations(glossary: Glossary, texts: Iterable[tuple[Path, int,
     Returns:
         One warning per abbreviation, at its first occurrence, in order of appearance.
     """
-    known = glossary.abbreviations | glossary.ignore | UBIQUITOUS
+    known = glossary.abbreviations | set(glossary.ignore) | UBIQUITOUS
     hint = (
         f"add it to {glossary.source}"
         if glossary.source
