@@ -10,6 +10,8 @@ import pytest
 from plan_builder.commands.batch import build_all, find_plans
 from plan_builder.commands.cli import main
 from plan_builder.commands.watch import Watcher, changes, snapshot
+from plan_builder.inputs import data
+from tests.conftest import copy_example_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,31 @@ def test_watcher_rebuilds_and_survives_errors(make_plan):
     fixed = watcher.rebuild(watcher.poll())
     assert fixed.result is not None
     assert fixed.result.changes is not None and fixed.result.changes.sections == ["sections/03-child-first.md"]
+
+
+@pytest.mark.slow
+def test_watch_reads_again_only_the_data_file_that_changed(tmp_path, monkeypatch):
+    plan = copy_example_plan(tmp_path)
+    read: list[str] = []
+    loader = data._load_dataset
+    monkeypatch.setattr(data, "_load_dataset", lambda name, *rest: read.append(name) or loader(name, *rest))
+    watcher = Watcher(plan)
+    first = watcher.rebuild(set())
+    assert first.result is not None and sorted(read) == ["custody", "fte", "kpis", "population", "reoffending"]
+    read.clear()
+    custody = plan / "data" / "custody.csv"
+    custody.write_text(
+        custody.read_text().replace("2024-01-01,2024-12-31,Calderbrook,6,", "2024-01-01,2024-12-31,Calderbrook,4,")
+    )
+    second = watcher.rebuild(watcher.poll())
+    assert read == ["custody"]
+    assert second.result is not None and second.result.changes is not None
+    changed = {ident: (old, new) for ident, old, new in second.result.changes.figures}
+    assert changed["custody.latest.sentences"] == ("6", "4")  # the new count, not the remembered one
+    read.clear()
+    assert watcher.rebuild(set()).result is not None and read == []  # nothing changed: nothing read
+    data.load_dataset("custody", custody, custody)  # outside watch: always read
+    assert read == ["custody"]
 
 
 @pytest.mark.slow

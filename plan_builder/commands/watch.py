@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plan_builder.errors import PlanBuilderError
+from plan_builder.inputs.data import DatasetMemo, remembering_datasets
 from plan_builder.outputs.cache import cache_dir_for
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.pipeline import BuildResult, build
@@ -59,7 +60,7 @@ class Rebuild:
 
 
 class Watcher:
-    """Keeps the render cache between builds of one plan."""
+    """Keeps the render cache, and the data files it has read, between builds of one plan."""
 
     def __init__(self, plan_dir: Path, output_dir: Path | None = None) -> None:
         self.plan_dir = plan_dir
@@ -67,12 +68,15 @@ class Watcher:
         self.fragments = FragmentCache(cache_dir_for(self.output_dir) / "fragments")
         self.state = snapshot(plan_dir)
         self.last_warnings: list[str] | None = None
+        self.datasets = DatasetMemo()
+        """Data files already read: one whose bytes are unchanged is not read again."""
 
     def rebuild(self, changed: set[Path]) -> Rebuild:
         """Build now (after `changed` files changed); never raises for a plan problem."""
         started = time.perf_counter()
         try:
-            result = build(self.plan_dir, self.output_dir, fragments=self.fragments)
+            with remembering_datasets(self.datasets):
+                result = build(self.plan_dir, self.output_dir, fragments=self.fragments)
             errors: list[str] = []
         except PlanBuilderError as exc:
             result, errors = None, exc.problems

@@ -121,7 +121,7 @@ def block_digests(models: Mapping[str, Any], context: tuple[Any, ...]) -> dict[s
     by_data: dict[str, str] = {}
     for block in BLOCKS:
         if block.data and block.data not in by_data:
-            by_data[block.data] = data_digest(context, block.data, repr(block_data(block, models)))
+            by_data[block.data] = data_digest(context, block.data, block_data(block, models))
     return {block.name: by_data.get(block.data, "") for block in BLOCKS}
 
 

@@ -16,12 +16,17 @@ and its cells to `read_cell`. The contract is documented in docs/data-contract.m
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plan_builder.errors import DataError
+from plan_builder.inputs.files import read_input
 from plan_builder.inputs.markers import missing_marker
 from plan_builder.inputs.readers import UncalculatedFormula, read_table
 from plan_builder.inputs.readers.delimited import separator_hint
@@ -270,6 +275,26 @@ def _row_problems(values: dict[str, Any], columns: dict[str, str], here: str) ->
     return problems
 
 
+class DatasetMemo:
+    """Datasets a long-running process (`watch`) has read, each with the digest of the bytes it was read from."""
+
+    def __init__(self) -> None:
+        self.read: dict[tuple[Any, ...], tuple[bytes, Dataset]] = {}
+
+
+_MEMO: ContextVar[DatasetMemo | None] = ContextVar("dataset_memo", default=None)
+
+
+@contextmanager
+def remembering_datasets(memo: DatasetMemo) -> Iterator[None]:
+    """Within this block `load_dataset` reads a file again only when its bytes have changed."""
+    token = _MEMO.set(memo)
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def load_dataset(
     name: str,
     path: Path,
@@ -283,6 +308,25 @@ def load_dataset(
     `header_row` is the sheet row holding the column names (default: the first row, or the
     first row of `cell_range`, a range such as 'A3:H40').
     """
+    memo = _MEMO.get()
+    if memo is None:
+        return _load_dataset(name, path, display, sheet, header_row, cell_range)
+    try:
+        digest = hashlib.sha256(read_input(path)).digest()
+    except OSError:  # missing or not a file: the reader says so
+        return _load_dataset(name, path, display, sheet, header_row, cell_range)
+    where = (name, str(path), str(display), sheet, header_row, cell_range)
+    known = memo.read.get(where)
+    if known is not None and known[0] == digest:
+        return known[1]
+    dataset = _load_dataset(name, path, display, sheet, header_row, cell_range)
+    memo.read[where] = (digest, dataset)
+    return dataset
+
+
+def _load_dataset(
+    name: str, path: Path, display: Path, sheet: str | None, header_row: int | None, cell_range: str | None
+) -> Dataset:
     columns, key = CONTRACT[name]
     where, header, rows = _read_rows(path, display, sheet, header_row, cell_range)
     missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]

@@ -40,13 +40,17 @@ def cache_dir_for(output_dir: Path) -> Path:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A hash of plan-builder's own source and packaged data, so any code change invalidates caches."""
+    """A hash of plan-builder's own source and packaged data, so any code change invalidates caches.
+
+    Each file counts by its name, size and modification time (as Python's own bytecode cache
+    does), not its bytes: reading some 200 files took a tenth of a cached build.
+    """
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
+            status = path.stat()
+            digest.update(f"{path.relative_to(package).as_posix()} {status.st_size} {status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
