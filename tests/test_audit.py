@@ -592,7 +592,9 @@ HEX = st.text("0123456789ABCDEF", min_size=6, max_size=6)
 def test_contrast_ratio_is_symmetric_and_bounded(first: str, second: str) -> None:
     ratio = contrast_ratio(first, second)
     assert ratio == pytest.approx(contrast_ratio(second, first))
-    assert 1.0 <= ratio <= 21.0 + 1e-9
+    assert contrast_ratio(first, first) == pytest.approx(1.0)
+    # Every colour reads at >= sqrt(21) against black or against white (the two ends of the scale).
+    assert max(contrast_ratio(first, "000000"), contrast_ratio(first, "FFFFFF")) >= 21**0.5 - 1e-9
 
 
 def test_contrast_ratio_reference_values() -> None:
