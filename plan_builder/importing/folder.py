@@ -23,7 +23,15 @@ from plan_builder.inputs.prompts import PROMPT
 from plan_builder.inputs.sections import split_front_matter
 from plan_builder.inputs.structure import Heading, Structure
 from plan_builder.inputs.yamlio import parse_yaml
-from plan_builder.starter.new import NewPlan, check_folder_is_new, data_files, plan_yaml, section_text, write_folder
+from plan_builder.starter.new import (
+    NewPlan,
+    check_folder_is_new,
+    data_files,
+    plan_yaml,
+    section_text,
+    write_files,
+    write_folder,
+)
 
 BEFORE_FILE = "imported/before-first-heading.md"
 REPORT_FILE = "import-report.md"
@@ -242,12 +250,6 @@ def import_into_plan(word: WordPlan, folder: Path, structure: Structure, entries
         files.pop(BEFORE_FILE, None)
         report.before = (report.before[0], f"{BEFORE_FILE} (not written: it exists already)") if report.before else None
     files[REPORT_FILE] = report.text()
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_files(folder, files)
     imported.files = files
     return imported

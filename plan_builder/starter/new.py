@@ -209,6 +209,17 @@ def check_folder_is_new(folder: Path) -> None:
         )
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write each of `files` (path relative to `root` -> UTF-8 text or bytes), making its folders."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 def write_folder(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write `files` (relative path -> text or bytes) as the new folder `folder` (absent or empty).
 
@@ -217,13 +228,7 @@ def write_folder(folder: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     folder.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        for name, content in files.items():
-            path = scratch / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(scratch, files)
         if folder.exists():
             folder.rmdir()  # empty (checked by the caller)
         scratch.rename(folder)
