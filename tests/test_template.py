@@ -167,6 +167,22 @@ def test_the_example_builds_with_a_council_template(tmp_path: Path, name: str) -
 
 
 @pytest.mark.slow
+def test_body_text_takes_the_council_style_mapped_to_body(tmp_path: Path) -> None:
+    template = cbmc_headings()
+    body = template.styles.add_style("CBMC Body", WD_STYLE_TYPE.PARAGRAPH)
+    body.base_style = template.styles["Normal"]
+    body.font.name = "Verdana"
+    result = build_with(tmp_path, saved(template), CBMC_STYLES + "  body: CBMC Body\n")
+
+    document = docx.Document(str(result.path))
+    opening = next(p for p in document.paragraphs if p.text.startswith("This is the Youth Justice Plan for Calderbrook"))
+    placing = next(p for p in document.paragraphs if p.text.startswith("Placing the YJS alongside early help"))
+    assert {opening.style.name, placing.style.name} == {"CBMC Body"}
+    assert resolved(document, "CBMC Body", "w:rFonts", "w:ascii") == "Verdana"
+    assert audit_document(result.path).lines() == []
+
+
+@pytest.mark.slow
 def test_a_council_logo_stays_in_the_header_and_its_footer_fields_are_filled(tmp_path: Path) -> None:
     result = build_with(tmp_path, saved(header_with_logo()))
     document = docx.Document(str(result.path))

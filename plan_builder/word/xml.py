@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from plan_builder.word.styles import style_id
+from plan_builder.word.styles import style_id, style_index
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -345,8 +345,10 @@ def add_paragraph(document: Document, text: str = "", style: str | None = None) 
 
     body = document.element.body
     p = body.makeelement(W_P)
-    if style is not None and style != "Normal":
-        set_paragraph_style_id(p, style_id(document.part, style))
+    index = style_index(document.part)
+    wanted = index.id_for(style or "Normal")
+    if wanted != index.defaults.get("paragraph"):  # body text mapped to a council style is named, not implied
+        set_paragraph_style_id(p, wanted)
     insert_block(body, p)
     paragraph = DocxParagraph(p, document._body)
     if text:
