@@ -211,6 +211,20 @@ def test_rows_without_a_population_take_it_from_the_population_table(make_plan, 
     assert warnings == []
 
 
+def test_rows_with_no_population_anywhere_are_warned_not_left_as_silent_gaps(make_plan, capsys):
+    # Seed 001's rolling-year FTE counts from a wide table that has no population row, and no population table.
+    fte = FTE + "2019-10-01,2020-09-30,Leicester,78,\n2020-10-01,2021-09-30,Leicester,73,\n"
+    root = performance_plan(make_plan, {"fte": fte})
+    found, warnings = figures(root, capsys)
+    assert found["fte.latest.rate"]["display"] == "n/a (population_10_17 is missing for Oct 2020-Sep 2021)"
+    assert found["fte.latest.count"]["display"] == "73"
+    assert warnings == [
+        "data/fte.csv rows 2, 3: no 10-17 population for Leicester in Oct 2019-Sep 2020 to Oct 2020-Sep 2021 "
+        "(2 periods), so its first time entrant rates cannot be computed and show as n/a; fill the population_10_17 "
+        "column, or add a population dataset (performance.datasets.population) with the ONS mid-year estimates"
+    ]
+
+
 def test_fte_and_custody_dividing_by_different_populations_is_warned(make_plan, capsys):
     fte = FTE + "2024-01-01,2024-12-31,Leicester,66,35500\n"
     custody = CUSTODY + "2024-01-01,2024-12-31,Leicester,4,36100\n"

@@ -22,6 +22,7 @@ from plan_builder.figures.populations import (
     IMPLIED_PCT,
     POPULATION,
     fill_populations,
+    missing_populations,
     population_table,
     population_warnings,
 )
@@ -155,7 +156,9 @@ def compute_performance(plan: Plan, data: PerformanceData, problems: Problems | 
         indicator, count = (FTE, "fte_count") if name == "fte" else (CUSTODY, "custodial_sentences")
         rows = rows_from_records(sets[name].records, "period_start", "period_end", (count, POPULATION))
         with_population[name] = rows
-        _compute(result, config, name, indicator, fill_populations(rows, table), TITLES[name])
+        filled = fill_populations(rows, table)
+        result.warnings += missing_populations("first time entrant" if name == "fte" else "custody", filled)
+        _compute(result, config, name, indicator, filled, TITLES[name])
     result.warnings += population_warnings(with_population, table)
     if "kpis" in sets:
         definitions = load_kpi_definitions(plan.manifest.period)

@@ -67,6 +67,28 @@ def fill_populations(rows: list[Row], table: dict[tuple[str, int, str], Estimate
     return filled
 
 
+def missing_populations(name: str, rows: list[Row]) -> list[str]:
+    """A warning per area whose rows have no 10-17 population at all (none given, none marked missing).
+
+    Their rates show as 'n/a' in every table and chart: the build says why and how to fix it.
+    """
+    absent: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.counts.get(POPULATION) is None and POPULATION not in row.missing:
+            absent.setdefault(row.area, []).append(row)
+    return [
+        f"{rows_text(lacking)}: no 10-17 population for {area} in {_periods(lacking)}, so its {name} rates cannot "
+        f"be computed and show as n/a; fill the {POPULATION} column, or add a population dataset "
+        "(performance.datasets.population) with the ONS mid-year estimates"
+        for area, lacking in absent.items()
+    ]
+
+
+def _periods(rows: list[Row]) -> str:
+    labels = [row.label for row in rows]
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]} ({len(labels)} periods)"
+
+
 def _jumps(label: str, values: dict[tuple[str, int], tuple[int, str]]) -> list[str]:
     warnings = []
     for (area, year), (count, where) in sorted(values.items()):
