@@ -175,7 +175,9 @@ def test_body_text_takes_the_council_style_mapped_to_body(tmp_path: Path) -> Non
     result = build_with(tmp_path, saved(template), CBMC_STYLES + "  body: CBMC Body\n")
 
     document = docx.Document(str(result.path))
-    opening = next(p for p in document.paragraphs if p.text.startswith("This is the Youth Justice Plan for Calderbrook"))
+    opening = next(
+        p for p in document.paragraphs if p.text.startswith("This is the Youth Justice Plan for Calderbrook")
+    )
     placing = next(p for p in document.paragraphs if p.text.startswith("Placing the YJS alongside early help"))
     assert {opening.style.name, placing.style.name} == {"CBMC Body"}
     assert resolved(document, "CBMC Body", "w:rFonts", "w:ascii") == "Verdana"
@@ -417,7 +419,11 @@ def test_template_check_reports_what_is_added_mapped_and_kept(tmp_path: Path, ru
     (plan / "plan.yaml").write_text((plan / "plan.yaml").read_text() + CBMC_STYLES)
     run = run_cli(["template", "check", COUNCIL], cwd=plan)
     assert run.code == 0
-    assert run.err == ""
+    assert run.err == (  # the python-docx default's Heading 4, which the example does not use
+        f"warning: {COUNCIL}: style 'Heading 4' is coloured 4F81BD, contrast 4.03:1 on white; 4.5:1 needed, and "
+        "plan-builder check's accessibility audit reports any text in it: change the style in the template, or map "
+        "another style to its part under styles: in plan.yaml\n"
+    )
     lines = run.out.splitlines()
     assert lines[0] == f"{COUNCIL}: A4 page, text 15.9 cm wide"
     assert "  Heading 1:      mapped in plan.yaml to 'CBMC Heading 1'" in lines
@@ -440,7 +446,8 @@ def test_template_check_names_what_would_stop_a_build(tmp_path: Path, run_cli) -
     (plan / COUNCIL).write_bytes(saved(template))
     run = run_cli(["template", "check", COUNCIL], cwd=plan)
     assert run.code == 1
-    assert run.err.startswith(f"error: {COUNCIL}: the footer has unknown field(s) chair_email; available: ")
+    errors = [line for line in run.err.splitlines() if not line.startswith("warning:")]
+    assert errors[0].startswith(f"error: {COUNCIL}: the footer has unknown field(s) chair_email; available: ")
     assert "Header: its pictures are kept and plan-builder's line is added below them" in run.out
     assert run.out.splitlines()[-1] == f"template check: {COUNCIL} cannot be used (1 problems)"
 
@@ -486,6 +493,60 @@ def test_check_audits_a_plan_built_from_a_council_template(make_plan, run_cli) -
         "error: document paragraph 33 (after heading '3. Child First'): [font-size] "
         "3 runs of text in style 'Caption' at 9 pt; body text must be at least 11 pt"
     ]
+
+
+def test_build_and_template_check_warn_of_text_styles_the_audit_reports(make_plan, run_cli) -> None:
+    """The same 9 pt pale captions: `build` writes the plan but says so, naming the style and the fix."""
+    table = "Referrals.\n\n| Source | Number |\n| --- | --- |\n| Police | 12 |\n\nTable: Referrals by source\n"
+    root = make_plan(
+        {
+            COUNCIL: saved(docx.Document()),
+            "plan.yaml": plan_yaml(PLAN_YAML + f"template: {COUNCIL}\n"),
+            "sections/03-child-first.md": f"---\nheading: child-first\n---\n{table}",
+        }
+    )
+
+    def warnings(names: tuple[str, ...], small: tuple[str, ...], text: str) -> list[str]:
+        fix = f", and plan-builder check's accessibility audit reports {text} in it: change the style in the template, "
+        fix += "or map another style to its part under styles: in plan.yaml"
+        faint = "is coloured 4F81BD, contrast 4.03:1 on white; 4.5:1 needed"
+        return [f"warning: {COUNCIL}: style '{name}' {faint}{fix}" for name in names if name not in small] + [
+            line
+            for name in small
+            for line in (
+                f"warning: {COUNCIL}: style '{name}' is 9 pt; text must be at least 11 pt{fix}",
+                f"warning: {COUNCIL}: style '{name}' {faint}{fix}",
+            )
+        ]
+
+    built = run_cli(["build"], cwd=root)
+    assert built.code == 0
+    # Only the styles the plan uses: the cover's subtitle and the table's caption (no heading 2-4 in this plan).
+    assert [line for line in built.err.splitlines() if "contrast" in line or " pt;" in line] == warnings(
+        ("Subtitle",), ("Caption",), "the text"
+    )
+    checked = run_cli(["template", "check", COUNCIL], cwd=root)
+    assert checked.code == 0
+    assert checked.err.splitlines() == warnings(
+        ("Subtitle", "Heading 2", "Heading 3", "Heading 4"), ("Caption",), "any text"
+    )
+
+
+def test_a_kept_footer_without_a_page_number_is_warned(make_plan, run_cli) -> None:
+    template = restyled_default()
+    template.sections[0].footer.paragraphs[0].text = "Northmoor County Borough Council - OFFICIAL"
+    root = make_plan({COUNCIL: saved(template), "plan.yaml": plan_yaml(PLAN_YAML + f"template: {COUNCIL}\n")})
+    warning = (
+        f"warning: {COUNCIL}: the template's footer is kept as it is and neither it nor the header has a page "
+        "number, so the plan's pages are not numbered: type Page {{ page }} of {{ pages }} into the footer where "
+        "the number should go"
+    )
+    built = run_cli(["build"], cwd=root)
+    assert built.code == 0 and warning in built.err.splitlines()
+    assert warning in run_cli(["template", "check", COUNCIL], cwd=root).err.splitlines()
+    template.sections[0].footer.paragraphs[0].text = "OFFICIAL - Page {{ page }}"
+    (root / COUNCIL).write_bytes(saved(template))
+    assert warning not in run_cli(["build"], cwd=root).err.splitlines()
 
 
 def test_added_heading_like_styles_are_not_headings(make_plan, run_cli) -> None:

@@ -25,6 +25,8 @@ from plan_builder.checks.wordml import (
     DECORATIVE,
     DOCPR,
     FALLBACK,
+    MIN_BODY_PT,
+    MIN_CONTRAST,
     PPR,
     PSTYLE,
     R_ID,
@@ -66,7 +68,7 @@ __all__ = ["AuditReport", "Finding", "audit", "audit_document", "contrast_ratio"
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?")
 VAGUE_LINKS = {"click here", "here", "this link", "read more", "more", "link"}
 BARE_URL = re.compile(r"(https?://|www\.)", re.IGNORECASE)
-MIN_CONTRAST, MIN_BODY_PT, WORDS_PER_PAGE, TOC_PAGES = 4.5, 11.0, 500, 10
+WORDS_PER_PAGE, TOC_PAGES = 500, 10
 KNOWN_RAG_FILLS = RATING_FILLS
 
 

@@ -26,6 +26,8 @@ DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decor
 V_SHAPE, V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}shape", "{urn:schemas-microsoft-com:vml}imagedata"
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+MIN_CONTRAST, MIN_BODY_PT = 4.5, 11.0
+"""Text must reach 4.5:1 contrast with its background, and body text must be at least 11 pt."""
 # A paragraph without text that holds one of these is content or layout, not an empty line.
 SUBSTANTIAL = {f"{W_NS}{t}" for t in ("drawing", "pict", "object", "sectPr", "fldChar", "fldSimple")}
 
@@ -171,3 +173,27 @@ class Styles:
         styles = self.chain(table_style)
         layers = [*(first_row(s, TCPR) for s in styles if in_first_row), *(s.find(TCPR) for s in styles)]
         return next((fill for layer in layers if layer is not None and (fill := fill_of(layer.find(SHD)))), None)
+
+
+def text_style_problems(styles_element: Any, text_styles: list[str], body_styles: set[str]) -> dict[str, list[str]]:
+    """What in a template's text styles (by id) the audit reports wherever they are used.
+
+    Those in `body_styles` must also be at least `MIN_BODY_PT` (the audit sizes body text, not
+    headers and footers). Each style counts as Word resolves it: through the styles it is
+    based on, then the document defaults.
+    """
+    styles = Styles(plain(styles_element))
+    found: dict[str, list[str]] = {}
+    for style_id in text_styles:
+        name = styles.name(style_id)
+        problems = found.setdefault(style_id, [])
+        size = to_int(styles.run_value(f"{W_NS}sz", style_id, None, (None, False)), 20) / 2
+        if style_id in body_styles and size < MIN_BODY_PT:
+            problems.append(f"style '{name}' is {size:g} pt; text must be at least {MIN_BODY_PT:g} pt")
+        colour = styles.run_value(f"{W_NS}color", style_id, None, (None, False))
+        if is_hex(colour) and ratio(str(colour), "FFFFFF") < MIN_CONTRAST:
+            problems.append(
+                f"style '{name}' is coloured {str(colour).upper()}, contrast {ratio(str(colour), 'FFFFFF'):.2f}:1 "
+                f"on white; {MIN_CONTRAST:g}:1 needed"
+            )
+    return {style_id: problems for style_id, problems in found.items() if problems}

@@ -56,6 +56,8 @@ def _check(args: argparse.Namespace) -> int:
         print(line)
     if plan is None:
         print(f"(no {MANIFEST_NAME} here: no styles: mapping; give --plan PLAN_DIR to use a plan's)")
+    for warning in template.page_number_warnings() + template.readability_warnings():
+        print(f"warning: {warning}", file=sys.stderr)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
     verdict = "cannot be used" if report.problems else "can be used"

@@ -42,6 +42,7 @@ from plan_builder.word.headers import RunningText, set_header_footer
 from plan_builder.word.markdown import render_markdown
 from plan_builder.word.page_flow import keep_lead_ins_with_landscape, keep_short_rows_together
 from plan_builder.word.paragraphs import add_heading
+from plan_builder.word.styles import used_style_ids
 from plan_builder.word.template import StyleChoice, open_plan_template, text_width
 from plan_builder.word.watermark import add_watermark
 from plan_builder.word.xml import add_paragraph, paragraph_property
@@ -174,6 +175,8 @@ def render_document(
     doc_ops.fill_contents(ctx.document, contents, ctx.toc, {}, manifest.contents_levels)
     doc_ops.drop_empty_last_section(ctx.document)
     _finish(ctx, plan, plan_title(plan), plan_subject(plan))
+    if ctx.template is not None and ctx.template.unreadable:
+        ctx.warnings += ctx.template.readability_warnings(used_style_ids(ctx.document))
     return RenderedPlan(document=ctx.document, ctx=ctx, appendices=separate)
 
 

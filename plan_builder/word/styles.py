@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+W_PSTYLE, W_RSTYLE = qn("w:pStyle"), qn("w:rStyle")
 W_STYLE, W_NAME, W_STYLE_ID, W_TYPE, W_VAL, W_DEFAULT = (
     qn(f"w:{tag}") for tag in ("style", "name", "styleId", "type", "val", "default")
 )
@@ -103,3 +105,14 @@ def style_element(document: Any, style_id_value: str) -> Any:
         if style.get(W_STYLE_ID) == style_id_value:
             return style
     return None
+
+
+def used_style_ids(document: Any) -> set[str]:
+    """Ids of the paragraph and character styles the body, headers and footers use (the default included)."""
+    index = style_index(document.part)
+    parts = [document.element.body]
+    parts += [rel.target_part.element for rel in document.part.rels.values() if rel.reltype in (RT.HEADER, RT.FOOTER)]
+    used = {index.defaults.get("paragraph", "")}
+    for part in parts:
+        used |= {e.get(W_VAL) for e in part.iter(W_PSTYLE, W_RSTYLE)}
+    return used

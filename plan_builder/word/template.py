@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from plan_builder.inputs.files import read_input, special_file_problem
 from plan_builder.word import layout
 from plan_builder.word.completion import Completion, complete_styles
 from plan_builder.word.headers import what_it_holds
+from plan_builder.word.placeholders import fields_in
 from plan_builder.word.styles import StyleIndex, reindex_styles, style_element
 
 if TYPE_CHECKING:
@@ -62,9 +63,40 @@ class PlanTemplate:
     """('header' or 'footer', 'default', 'first' or 'even') -> the template's own part, kept to copy from."""
     table_header: tuple[str | None, str | None] = (None, None)
     """The table style's header row colours (fill, text); None where it sets none."""
+    unreadable: dict[str, list[str]] = field(default_factory=dict)
+    """Style id -> what the accessibility audit reports in any text in it (too small, too faint)."""
 
     def warnings(self) -> list[str]:
         """One warning naming the styles added (and any completed), or none when nothing was needed."""
+        return self._completion_warnings() + self.page_number_warnings()
+
+    def page_number_warnings(self) -> list[str]:
+        """A warning when the template's kept footer (and header) would leave the plan's pages unnumbered."""
+        header, footer = self.running.get(("header", "default")), self.running.get(("footer", "default"))
+        if what_it_holds(footer) not in ("text", "fields") or any(map(_numbers_pages, (header, footer))):
+            return []  # plan-builder's own footer line, which numbers the pages, is added; or the template numbers them
+        return [
+            f"{self.display}: the template's footer is kept as it is and neither it nor the header has a page number, "
+            "so the plan's pages are not numbered: type Page {{ page }} of {{ pages }} into the footer where the "
+            "number should go"
+        ]
+
+    def readability_warnings(self, used: Collection[str] | None = None) -> list[str]:
+        """A warning per problem of a text style the audit reports: of the styles `used` (ids), or of every one."""
+        text = (
+            "and plan-builder check's accessibility audit reports the text in it"
+            if used is not None
+            else ("and plan-builder check's accessibility audit reports any text in it")
+        )
+        return [
+            f"{self.display}: {problem}, {text}: change the style in the template, or map another style to its "
+            "part under styles: in plan.yaml"
+            for style_id, problems in self.unreadable.items()
+            if used is None or style_id in used
+            for problem in problems
+        ]
+
+    def _completion_warnings(self) -> list[str]:
         done = self.completion
         if not done.added and not done.notes:
             return []
@@ -79,6 +111,16 @@ class PlanTemplate:
             f"{self.display}: {'; '.join(parts)}. To style them yourself, add them to the template or map "
             "your own styles under styles: in plan.yaml (plan-builder template check lists them)"
         ]
+
+
+def _numbers_pages(part: Any) -> bool:
+    """True if a header or footer part shows the page number (a `{{ page }}` field or Word's PAGE field)."""
+    if part is None:
+        return False
+    element = part.element
+    instructions = [i.text or "" for i in element.iter(qn("w:instrText"))]
+    instructions += [f.get(qn("w:instr")) or "" for f in element.iter(qn("w:fldSimple"))]
+    return "page" in fields_in(element) or any(i.split()[:1] == ["PAGE"] for i in instructions)
 
 
 def read_template_bytes(path: Path, display: Path) -> bytes:
@@ -137,11 +179,22 @@ def open_plan_template(path: Path, display: Path, styles: Mapping[str, StyleChoi
     template.running = _keep_running_parts(document)
     _room_for_running_text(document, template.running)
     template.table_header = table_header_colours(document, index)
+    template.unreadable = _unreadable_styles(document, index)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return template
+
+
+def _unreadable_styles(document: Document, index: StyleIndex) -> dict[str, list[str]]:
+    """The audit's text size and contrast rules applied to the styles plan-builder writes text in."""
+    from plan_builder.checks.wordml import text_style_problems
+
+    text = [index.id_for(name) for name, kind in layout.PLAN_STYLES.items() if kind in ("paragraph", "character")]
+    body = {index.id_for(name) for name, kind in layout.PLAN_STYLES.items() if kind == "paragraph"}
+    body -= {index.id_for(name) for name in ("Header", "Footer")}  # the audit sizes body text only
+    return text_style_problems(document.styles.element, text, body)
 
 
 def check_styles(index: StyleIndex, choices: Mapping[str, StyleChoice], display: Path) -> None:
