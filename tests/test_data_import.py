@@ -104,6 +104,17 @@ def test_a_wide_table_by_local_authority_in_every_format(make_plan, run_cli, suf
     assert (root / "data" / "fte.csv").read_text() == FTE_CSV.format(where=where)
 
 
+def test_a_skipped_code_column_before_the_area_names_leaves_the_names_as_row_labels(make_plan, run_cli):
+    """As the MoJ's tables lay it out: the code in column A, the area in B. The labels are read from B."""
+    code_first = [row[1:2] + row[:1] + row[2:] if len(row) > 2 else row for row in FTE_TABLE]
+    root = fte_plan(make_plan, ".xlsx", code_first)
+    run = run_cli(["data", "import", "sources/fte.xlsx", "--as", "fte"], cwd=root)
+    assert (run.code, run.err) == (0, "")
+    assert "  Calderbrook: Calder North (B4), Calder South (B5) (summed)" in run.out.splitlines()
+    assert "  column A ('LA code'): listed in import.skip_columns" in run.out.splitlines()
+    assert (root / "data" / "fte.csv").read_text() == FTE_CSV.format(where=".xlsx [Table 2.1]")
+
+
 def test_what_the_import_says_it_understood(make_plan, run_cli):
     root = fte_plan(make_plan)
     run = run_cli(["data", "import", "sources/fte.xlsx", "--as", "fte"], cwd=root)

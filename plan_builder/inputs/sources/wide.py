@@ -41,14 +41,14 @@ def extract_wide(table: Table, spec: ImportSpec, dataset: str, locate: Locate) -
     across = "one row per area" if spec.rows == "areas" else "one row per measure"
     understood = Understood(f"{table.where}, header row {header}", f"wide: one column per period, {across}")
     problems: list[str] = []
-    label_column = table.first_column
-    if spec.label_column:
+    skip = _skipped(table, header, spec, locate, understood, problems)
+    label_column = next(c for c in range(table.first_column, table.first_column + table.width + 1) if c not in skip)
+    if spec.label_column:  # default: the first column the import does not skip (a code column may come first)
         found = find_column(table, header, spec.label_column)
         if found is None:
             problems.append(f"{locate('label_column')}: no column {spec.label_column!r} in {table.where}")
             return Extract([], understood, problems)
         label_column = found
-    skip = _skipped(table, header, spec, locate, understood, problems)
     columns = _period_columns(table, header, dataset, {label_column, *skip}, understood, problems)
     pieces = _rows(table, header, label_column, columns, spec, understood, problems)
     seen = {key(label_text(table.cell(r, label_column))) for r in range(header + 1, table.last_row + 1)}
