@@ -76,6 +76,15 @@ def test_new_writes_a_plan_with_a_section_per_yjb_heading_that_builds_at_once(ru
         build.err
     )
     assert "warning: northmoor/plan.yaml:17: prompt not yet replaced: [[the board chair's name]]" in build.err
+    # The cover and the sign-off table show the prompts from plan.yaml highlighted too, without their brackets.
+    cover_and_signoff = [
+        run.text
+        for paragraph in [*document.paragraphs, *(p for t in document.tables for c in t._cells for p in c.paragraphs)]
+        for run in paragraph.runs
+        if run.font.highlight_color == WD_COLOR_INDEX.YELLOW and run.font.bold
+    ]
+    assert "the board chair's name" in cover_and_signoff
+    assert not any("[[" in paragraph.text for paragraph in document.paragraphs)
 
 
 def test_new_plan_manifest_names_the_list_it_follows_and_marks_data_pending(run_cli, tmp_path: Path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
+from plan_builder.inputs.prompts import PROMPT
 from plan_builder.word.links import add_internal_link, relate_external
 from plan_builder.word.package import make_word_ready, set_update_fields_on_open
 from plan_builder.word.styles import StyleIndex, style_index
@@ -146,6 +148,7 @@ def render_docx_template(
         if child.tag == qn("w:sectPr"):
             continue
         element = copy.deepcopy(child)
+        highlight_prompts(element)
         _remap_styles(element, source_names, target, display)
         _copy_relationships(element, rendered, target)
         if element.tag == qn("w:tbl"):
@@ -155,6 +158,33 @@ def render_docx_template(
             anchor.addprevious(element)
         else:
             body.append(element)
+
+
+def highlight_prompts(element: Any) -> None:
+    """Show each `[[prompt]]` a field put into a template's text as the body shows it: bold on yellow, no brackets."""
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.text.run import Run
+
+    for run in list(element.iter(qn("w:r"))):
+        texts = run.findall(qn("w:t"))
+        if len(texts) != 1 or not PROMPT.search(texts[0].text or ""):
+            continue
+        text, start = texts[0].text or "", 0
+        pieces: list[tuple[str, bool]] = []
+        for match in PROMPT.finditer(text):
+            pieces += [(text[start : match.start()], False), (re.sub(r"[*_`]", "", match["text"]).strip(), True)]
+            start = match.end()
+        pieces.append((text[start:], False))
+        for piece, is_prompt in filter(lambda p: p[0], pieces):
+            new = copy.deepcopy(run)
+            shown = new.find(qn("w:t"))
+            shown.text = piece
+            shown.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            if is_prompt:
+                font = Run(new, None).font  # type: ignore[arg-type]
+                font.bold, font.highlight_color = True, WD_COLOR_INDEX.YELLOW
+            run.addprevious(new)
+        run.getparent().remove(run)
 
 
 def _current_text_width(document: Document) -> int:
