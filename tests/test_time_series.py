@@ -225,6 +225,12 @@ def test_rows_with_no_population_anywhere_are_warned_not_left_as_silent_gaps(mak
     ]
 
 
+def test_a_change_names_the_period_it_would_compare_with_when_the_data_lack_it(make_plan, capsys):
+    fte = FTE + "2021-01-01,2021-12-31,Leicester,67,35638\n2023-01-01,2023-12-31,Leicester,80,36000\n"
+    found, _ = figures(performance_plan(make_plan, {"fte": fte}), capsys)
+    assert found["fte.change.rate"]["display"] == "n/a (no Jan-Dec 2022 in the data to compare with)"
+
+
 def test_fte_and_custody_dividing_by_different_populations_is_warned(make_plan, capsys):
     fte = FTE + "2024-01-01,2024-12-31,Leicester,66,35500\n"
     custody = CUSTODY + "2024-01-01,2024-12-31,Leicester,4,36100\n"

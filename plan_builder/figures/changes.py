@@ -41,11 +41,16 @@ def change_value(kind: ChangeKind, latest: float | None, previous: float | None)
     return value, ""
 
 
-def change_figure(ident: str, label: str, kind: ChangeKind, latest: Figure, previous: Figure | None) -> Figure:
-    """The change from `previous` to `latest` expressed as `kind`, with the direction of travel."""
+def change_figure(
+    ident: str, label: str, kind: ChangeKind, latest: Figure, previous: Figure | None, wanted: str = ""
+) -> Figure:
+    """The change from `previous` to `latest` expressed as `kind`, with the direction of travel.
+
+    `wanted` is the period the change compares with ('Oct 2019-Sep 2020'), named when the data lack it.
+    """
     inputs = {"latest": latest.value, "previous": previous.value if previous else None}
     if previous is None:
-        value, reason = None, "no earlier period in the data"
+        value, reason = None, f"no {wanted} in the data to compare with" if wanted else "no earlier period in the data"
     else:
         value, reason = change_value(kind, latest.value, previous.value)
     unit = {"percent": Unit.PERCENT_CHANGE, "points": Unit.POINTS_CHANGE, "difference": latest.unit}[kind]

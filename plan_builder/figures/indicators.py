@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from plan_builder.figures.changes import change_figure, default_kind
 from plan_builder.figures.figure import Figure, Polarity
 from plan_builder.figures.measures import Indicator, Measure, Row, caveat_for, measure_value, missing_kind
-from plan_builder.figures.periods import Shape
+from plan_builder.figures.periods import Period, Shape
 from plan_builder.figures.rag import COMPARATOR_NAMES, rate
 from plan_builder.figures.result import PerformanceResult, Series, SummaryRow
 from plan_builder.inputs.performance_settings import Performance, RagRule
@@ -189,10 +189,15 @@ def period_figure(indicator: Indicator, measure: Measure, row: Row, ident: str, 
     )
 
 
+def _compared_with(indicator: Indicator, latest: Period) -> Period:
+    """The period a change compares the latest with: a year earlier, or the one just before."""
+    return latest.year_earlier() if indicator.compare == "previous-year" else latest.preceding()
+
+
 def _compute_shape(result: PerformanceResult, shaped: _Shaped, title: str | None) -> None:
     indicator, config, rows = shaped.indicator, shaped.config, shaped.rows
     latest_row = rows[-1]
-    target = latest_row.period.year_earlier() if indicator.compare == "previous-year" else latest_row.period.preceding()
+    target = _compared_with(indicator, latest_row.period)
     previous_row = next((row for row in rows if row.period == target), None)
     prefix, threshold = indicator.prefix, config.small_denominator
     for slot, row in (("latest", latest_row), ("previous", previous_row)):
@@ -252,9 +257,10 @@ def _measure_slots(
     latest = period_figure(indicator, measure, latest_row, "", threshold)
     label = f"{indicator.label}: change in {measure.label.lower()}"
     kind = config.changes.get(f"{indicator.prefix}.{measure.key}", default_kind(measure.unit))
-    change = _add(result, change_figure("", label, kind, latest, previous), _ids(shaped, "change", measure.key))
+    wanted = _compared_with(indicator, latest_row.period).label
+    change = _add(result, change_figure("", label, kind, latest, previous, wanted), _ids(shaped, "change", measure.key))
     difference = change_figure(
-        "", f"{indicator.label}: difference in {measure.label.lower()}", "difference", latest, previous
+        "", f"{indicator.label}: difference in {measure.label.lower()}", "difference", latest, previous, wanted
     )
     _add(result, difference, _ids(shaped, "difference", measure.key))
     if measure.rated or measure.polarity is not Polarity.NEUTRAL:
