@@ -58,7 +58,10 @@ def test_population_column_may_be_left_out(tmp_path):
 
 def test_non_numeric_cell_names_row_and_column(tmp_path):
     path = write(tmp_path, "fte.csv", FTE_HEADER + "2024-01-01,2024-12-31,A,5,100\n2023-01-01,2023-12-31,A,1.2x,100\n")
-    assert load_error(path) == "fte.csv row 3, column 'fte_count': '1.2x' is not a number"
+    assert load_error(path) == (
+        "fte.csv row 3, column 'fte_count': '1.2x' is not a number; write the number, or '..' if it is not "
+        "available ('[c]' if suppressed)"
+    )
 
 
 def test_bad_date_and_negative_count(tmp_path):
@@ -180,7 +183,10 @@ def test_excel_sheet_is_read_directly(tmp_path):
     workbook.save(path)
     with pytest.raises(DataError) as caught:
         load_dataset("fte", path, Path("performance.xlsx"), "FTE")
-    assert str(caught.value) == "performance.xlsx [FTE] row 3, column 'fte_count': 'lots' is not a number"
+    assert str(caught.value) == (
+        "performance.xlsx [FTE] row 3, column 'fte_count' (cell D3): 'lots' is not a number; write the number, "
+        "or '..' if it is not available ('[c]' if suppressed)"
+    )
 
 
 def figures_json(plan: Path, capsys) -> dict[str, dict]:

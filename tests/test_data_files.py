@@ -131,9 +131,9 @@ def test_formulas_whose_results_were_never_saved_name_the_cell(tmp_path):
     )
 
     assert load_error(path, "FTE") == [
-        "data/performance.xlsx [FTE] row 3, column 'fte_count': '=D2*2' is a formula whose result was never saved; "
+        "data/performance.xlsx [FTE] row 3, column 'fte_count' (cell D3): '=D2*2' is a formula whose result was never saved; "
         "open the workbook in Excel or LibreOffice and save it again, so the results are stored",
-        "data/performance.xlsx [FTE] row 3, column 'population_10_17': '=E2' is a formula whose result was never "
+        "data/performance.xlsx [FTE] row 3, column 'population_10_17' (cell E3): '=E2' is a formula whose result was never "
         "saved; open the workbook in Excel or LibreOffice and save it again, so the results are stored",
     ]
 
@@ -145,8 +145,10 @@ def test_an_empty_cell_without_a_formula_is_still_an_empty_count(tmp_path):
     with pytest.raises(DataError) as caught:
         load_dataset("fte", path, Path("data/performance.xlsx"), "FTE")
     empty, formula = caught.value.problems
-    assert empty.startswith("data/performance.xlsx [FTE] row 2, column 'fte_count': '' is empty; ")
-    assert formula.startswith("data/performance.xlsx [FTE] row 2, column 'population_10_17': '=1+1' is a formula")
+    assert empty.startswith("data/performance.xlsx [FTE] row 2, column 'fte_count' (cell D2): '' is empty; ")
+    assert formula.startswith(
+        "data/performance.xlsx [FTE] row 2, column 'population_10_17' (cell E2): '=1+1' is a formula"
+    )
 
 
 @pytest.mark.parametrize(

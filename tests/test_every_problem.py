@@ -40,7 +40,8 @@ SEVEN_ERRORS = [
     "data/fte.csv row 3: 4 cells, but the header has 5 columns (period_start, period_end, area, fte_count, "
     "population_10_17); a cell is missing, so the values after it would be read under the wrong columns: add the "
     "missing value (write the number, or '..' if it is not available ('[c]' if suppressed))",
-    "data/custody.xlsx [Custody] row 2, column 'custodial_sentences': 'several' is not a number",
+    "data/custody.xlsx [Custody] row 2, column 'custodial_sentences' (cell D2): 'several' is not a number; write "
+    "the number, or '..' if it is not available ('[c]' if suppressed)",
     "sections/05-governance.md:9: table row has 2 cells, but the header row has 3 columns (Meeting | Members | "
     "Attending); add the missing cell (an empty cell is '| |')",
     "sections/09-performance.md:4: unknown name 'budgte'",

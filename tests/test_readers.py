@@ -67,7 +67,11 @@ def test_a_bad_cell_is_named_by_its_sheet_row_and_column(tmp_path, suffix):
     with pytest.raises(DataError) as caught:
         load_dataset("fte", path, Path(path.name), sheet, header_row=3, cell_range="A3:E5")
     where = f"fte{suffix}" if suffix == ".csv" else f"fte{suffix} [Data]"
-    assert str(caught.value) == f"{where} row 4, column 'fte_count': 'lots' is not a number"
+    cell = "" if suffix == ".csv" else " (cell D4)"
+    assert str(caught.value) == (
+        f"{where} row 4, column 'fte_count'{cell}: 'lots' is not a number; write the number, or '..' if it is not "
+        "available ('[c]' if suppressed)"
+    )
 
 
 def test_without_the_range_the_notes_under_the_table_are_rows_too(tmp_path):
@@ -75,11 +79,12 @@ def test_without_the_range_the_notes_under_the_table_are_rows_too(tmp_path):
     with pytest.raises(DataError) as caught:
         load_dataset("fte", path, Path("fte.xlsx"), "Data", header_row=3)
     assert str(caught.value).splitlines() == [
-        "fte.xlsx [Data] row 7, column 'period_start': 'Note: 2024 is suppressed' is not a date (expected YYYY-MM-DD)",
-        "fte.xlsx [Data] row 7, column 'period_end': '' is empty",
-        "fte.xlsx [Data] row 7, column 'area': '' is empty",
-        "fte.xlsx [Data] row 7, column 'fte_count': '' is empty; write the number, or '..' if it is not available "
-        "('[c]' if suppressed)",
+        "fte.xlsx [Data] row 7, column 'period_start' (cell A7): 'Note: 2024 is suppressed' is not a date "
+        "(expected YYYY-MM-DD)",
+        "fte.xlsx [Data] row 7, column 'period_end' (cell B7): '' is empty",
+        "fte.xlsx [Data] row 7, column 'area' (cell C7): '' is empty",
+        "fte.xlsx [Data] row 7, column 'fte_count' (cell D7): '' is empty; write the number, or '..' if it is not "
+        "available ('[c]' if suppressed)",
     ]
 
 

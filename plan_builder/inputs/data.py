@@ -28,7 +28,7 @@ from typing import Any
 from plan_builder.errors import DataError
 from plan_builder.inputs.files import read_input
 from plan_builder.inputs.markers import missing_marker
-from plan_builder.inputs.readers import UncalculatedFormula, read_table
+from plan_builder.inputs.readers import UncalculatedFormula, column_letters, read_table
 from plan_builder.inputs.readers.delimited import separator_hint
 from plan_builder.wording import counted
 
@@ -172,7 +172,7 @@ def _cell(kind: str, raw: Any) -> Any:
     if kind in (TEXT, NOTE):
         return str(raw).strip()
     if isinstance(raw, bool):
-        raise ValueError("is not a number")
+        raise ValueError(f"is not a number; {MISSING_HINT}")
     if isinstance(raw, int | float):
         number = float(raw)
         if number != number or number in (float("inf"), float("-inf")):  # an Excel cell can hold these
@@ -180,7 +180,7 @@ def _cell(kind: str, raw: Any) -> Any:
     else:
         text = str(raw).strip().replace(",", "")
         if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
-            raise ValueError("is not a number")
+            raise ValueError(f"is not a number; {MISSING_HINT}")
         number = float(text)
     if kind == COUNT:
         if number > MAX_COUNT:  # also infinity, from hundreds of digits: int() would overflow
@@ -218,8 +218,8 @@ def check_row_shape(header: list[str], cells: list[Any], where: str) -> str | No
 
 def _read_rows(
     path: Path, display: Path, sheet: str | None, header_row: int | None, cells: str | None
-) -> tuple[str, list[str], list[tuple[int, list[Any]]]]:
-    """Return (where, header, [(row number as the user sees it, cells)]): the rows below the header row.
+) -> tuple[str, list[str], list[tuple[int, list[Any]]], int]:
+    """Return (where, header, [(row number as the user sees it, cells)], the first column's number).
 
     Rows keep the cells they have (a CSV line with a comma too few is a cell short), so that
     `check_row_shape` can tell; the header loses empty names after its last column.
@@ -236,13 +236,16 @@ def _read_rows(
         row = list(table.rows[number - table.first_row])
         if any(c is not None and str(c).strip() for c in row):
             body.append((number, row))
-    return table.where, header, body
+    return table.where, header, body, table.first_column
 
 
 def _read_record(
-    name: str, columns: dict[str, str], raws: list[Any], here: str, problems: list[str]
+    name: str, columns: dict[str, str], raws: list[Any], here: str, problems: list[str], cells: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]] | None:
-    """One row's values by column and the reasons of those marked missing; None (problems recorded) if a cell is bad."""
+    """One row's values by column and the reasons of those marked missing; None (problems recorded) if a cell is bad.
+
+    `cells` names a spreadsheet's cell for each column (' (cell D3)'); it is empty for a CSV file.
+    """
     values: dict[str, Any] = {}
     marked: dict[str, str] = {}
     for (column, kind), raw in zip(columns.items(), raws, strict=True):
@@ -253,7 +256,7 @@ def _read_record(
             values[column], why = read_cell(kind, raw)
         except ValueError as exc:
             shown = "" if raw is None else str(raw)
-            problems.append(f"{here}, column '{column}': {shown!r} {exc}")
+            problems.append(f"{here}, column '{column}'{cells.get(column, '')}: {shown!r} {exc}")
             continue
         if why is not None:
             marked[column] = why
@@ -328,7 +331,7 @@ def _load_dataset(
     name: str, path: Path, display: Path, sheet: str | None, header_row: int | None, cell_range: str | None
 ) -> Dataset:
     columns, key = CONTRACT[name]
-    where, header, rows = _read_rows(path, display, sheet, header_row, cell_range)
+    where, header, rows, first_column = _read_rows(path, display, sheet, header_row, cell_range)
     missing = [c for c in columns if c not in header and (name, c) not in OPTIONAL]
     if missing:
         raise DataError(
@@ -337,6 +340,8 @@ def _load_dataset(
         )
     columns = {column: kind for column, kind in columns.items() if column in header}
     positions = {column: header.index(column) for column in columns}
+    in_workbook = path.suffix.lower() != ".csv"  # a spreadsheet's user looks for the cell: ' (cell D3)'
+    letters = {c: column_letters(first_column + position) for c, position in positions.items()} if in_workbook else {}
     problems: list[str] = []
     records: list[Record] = []
     seen: dict[tuple[Any, ...], int] = {}
@@ -346,7 +351,8 @@ def _load_dataset(
             problems.append(shape)
             continue
         here = f"{where} row {number}"
-        read = _read_record(name, columns, [cells[positions[c]] for c in columns], here, problems)
+        at = {c: f" (cell {letter}{number})" for c, letter in letters.items()}
+        read = _read_record(name, columns, [cells[positions[c]] for c in columns], here, problems, at)
         if read is None:
             continue
         values, marked = read

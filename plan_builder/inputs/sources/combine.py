@@ -46,7 +46,7 @@ def source_value(kind: str, raw: Any, overrides: dict[str, str]) -> tuple[Any, M
     try:
         value, _ = read_cell(kind, strip_footnotes(raw) if footnoted else raw)
     except ValueError as exc:
-        if str(exc) != "is not a number":
+        if not str(exc).startswith("is not a number"):
             raise
         raise ValueError(f"is not a number; expected a number, or a marker such as {MARKERS_TEXT}") from None
     if value is None:
