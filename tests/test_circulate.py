@@ -95,6 +95,21 @@ def test_a_circulated_version_is_never_overwritten(built, run_cli):
     assert snapshot(built / "output" / "circulated") == kept
 
 
+def test_rebuilding_a_circulated_version_with_changes_is_warned(built, run_cli):
+    assert run_cli(["circulate", "--to", "Board", "--on", "2025-06-12"], cwd=built).code == 0
+    unchanged = run_cli(["build"], cwd=built)
+    assert unchanged.code == 0 and "was circulated" not in unchanged.err
+    edit(built / "sections" / "03-child-first.md", "Text of the", "Changed text of the")
+    changed = run_cli(["build"], cwd=built)
+    assert changed.code == 0
+    assert (
+        f"warning: {STEM}.docx: version 0.1 was circulated (Circulated to Board, 12 June 2025) and this build "
+        "differs from it: give it a new version in plan.yaml before the board sees it again (plan-builder diff lists "
+        "what changed)"
+    ) in changed.err.splitlines()
+    assert (built / "output" / "circulated" / f"{STEM}-v0.1.docx").exists()  # the circulated copy is untouched
+
+
 def test_the_same_content_can_be_circulated_again(built, run_cli):
     assert run_cli(["circulate", "--to", "Board, 12 June 2025", "--on", "2025-06-12"], cwd=built).code == 0
     document = built / "output" / "circulated" / f"{STEM}-v0.1.docx"

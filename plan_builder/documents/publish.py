@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from plan_builder.errors import OutputError, PlanBuilderError
+from plan_builder.figures.formatting import long_date
 from plan_builder.inputs.config import PLAN_DOCUMENT, Plan, Status
 from plan_builder.outputs.baseline import TrackedChanges, tracked_changes
 from plan_builder.outputs.cache import ImageCache, is_inside, prune_cache, remove_partials
+from plan_builder.outputs.circulate import changed_since_circulated, circulated_summary
 from plan_builder.outputs.fragments import FragmentCache
 from plan_builder.outputs.lock import output_lock
 from plan_builder.outputs.manifest import (
@@ -166,7 +168,7 @@ def _stage_document(outputs: OutputSet, prepared: Prepared, targets: Targets) ->
     for path, (_, _, appendix) in zip(targets.appendices, rendered.appendices, strict=True):
         outputs.add(path, _docx_bytes(appendix), exclusive=exclusive)
     outputs.add(targets.document, _docx_bytes(rendered.document), exclusive=exclusive)
-    warnings = prepared.warnings + tracked_warnings
+    warnings = prepared.warnings + tracked_warnings + _rebuilt_after_circulation(outputs.folder, prepared, targets)
     manifest = {
         **prepared.record,
         "warnings": warnings,
@@ -177,6 +179,19 @@ def _stage_document(outputs: OutputSet, prepared: Prepared, targets: Targets) ->
     outputs.add(targets.manifest, text, exclusive=exclusive)
     outputs.add(history_path(targets.document, manifest["built_at"]), text, exclusive=True)
     return _Staged(targets, manifest, previous, tracked, warnings)
+
+
+def _rebuilt_after_circulation(folder: Path, prepared: Prepared, targets: Targets) -> list[str]:
+    """A warning when the version being built was circulated and its content has changed since."""
+    circulated = changed_since_circulated(folder, prepared.record, prepared.plan.document)
+    if circulated is None:
+        return []
+    when = f"{circulated_summary(circulated.first)}, {long_date(circulated.circulated_on)}"
+    return [
+        f"{targets.document.name}: version {circulated.version} was circulated ({when}) and this build differs "
+        "from it: give it a new version in plan.yaml before the board sees it again (plan-builder diff lists what "
+        "changed)"
+    ]
 
 
 def _docx_bytes(document: Document) -> bytes:

@@ -82,6 +82,21 @@ def last_circulated(folder: Path, *, other_than: str | None = None, document: st
     return found[-1] if found else None
 
 
+def changed_since_circulated(folder: Path, record: dict[str, Any], document: str) -> Circulation | None:
+    """The circulation of the very version `record` was built as, if its text, figures or parts differ from it."""
+    version = str(record.get("plan", {}).get("version"))
+    same = [c for c in circulations(folder, document) if c.version == version]
+    if not same:
+        return None
+
+    def content(built: dict[str, Any]) -> tuple[Any, ...]:
+        sections = {name: entry.get("sha256") for name, entry in built.get("sections", {}).items()}
+        figures = {name: (entry.get("display"), entry.get("rag")) for name, entry in built.get("figures", {}).items()}
+        return sections, figures, built.get("parts")
+
+    return same[-1] if content(same[-1].record) != content(record) else None
+
+
 def history_rows(plan: Plan, folder: Path) -> list[VersionEntry]:
     """Version history rows for circulated versions that plan.yaml's `document_control` does not list.
 
