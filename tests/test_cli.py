@@ -26,7 +26,7 @@ def test_help_lists_the_commands(capsys):
     first_words = [line.split()[0] for line in out.splitlines() if line.strip()]
     for command, summary in (
         ("build", "build the plan into a Word document"),
-        ("make-templates", "regenerate the Word templates (styles, cover, sign-off)"),
+        ("make-templates", "write editable copies of the Word templates (styles, cover, sign-off)"),
         ("structures", "list the YJB section lists and their heading ids"),
     ):
         assert command in first_words

@@ -131,6 +131,7 @@ def test_import_of_a_council_style_plan_maps_headings_and_reports_what_to_check(
         assert expected in lines, expected
     folder = tmp_path / "eastvale"
     assert (folder / "images/imported-01.png").read_bytes() == png_bytes()
+    assert (folder / "plan.yaml").read_text().splitlines()[1].startswith("# Started with `plan-builder import` on ")
     manifest = yaml.safe_load((folder / "plan.yaml").read_text())
     assert manifest["service"]["name"] == "Eastvale Youth Offending Service"
     assert manifest["sections"][:3] == [

@@ -30,6 +30,15 @@ def test_snapshot_sees_edits_additions_and_removals(make_plan):
     }
 
 
+def test_find_plans_leaves_out_python_code_and_hidden_folders(tmp_path):
+    for folder in ("a", "b/c", "tool/starter/files", ".hidden", "d/output"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "plan.yaml").write_text("service: x\n")
+    (tmp_path / "tool" / "__init__.py").write_text("")  # like plan-builder's own packaged starter plan.yaml
+    assert find_plans(tmp_path) == [tmp_path / "a", tmp_path / "b" / "c"]
+    assert find_plans(ROOT) == [ROOT]  # the repository: the example plan only
+
+
 def test_watcher_rebuilds_and_survives_errors(make_plan):
     root = make_plan()
     watcher = Watcher(root)

@@ -49,6 +49,9 @@ def find_plans(root: Path) -> list[Path]:
     """Folders under `root` (or `root` itself) that contain a plan.yaml, in name order."""
     found = []
     for folder, subfolders, files in os.walk(root):
+        if "__init__.py" in files:  # Python code (plan-builder's own starter files among it), never a plan
+            subfolders[:] = []
+            continue
         subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED_FOLDERS and not d.startswith("."))
         if "plan.yaml" in files:
             found.append(Path(folder))

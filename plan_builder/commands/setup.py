@@ -10,7 +10,9 @@ from plan_builder.commands.arguments import Subcommands
 
 def register(commands: Subcommands) -> None:
     """Add the structures and make-templates commands."""
-    templates = commands.add_parser("make-templates", help="regenerate the Word templates (styles, cover, sign-off)")
+    templates = commands.add_parser(
+        "make-templates", help="write editable copies of the Word templates (styles, cover, sign-off)"
+    )
     templates.add_argument(
         "folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)"
     )

@@ -176,7 +176,7 @@ def compose_import(word: WordPlan, structure: Structure, spec: NewPlan | None, f
         if foreword and foreword[0].file in sections:
             sections.remove(foreword[0].file)
             sections.insert(0, foreword[0].file)
-        imported.files["plan.yaml"] = plan_yaml(spec, key, sections, appendices)
+        imported.files["plan.yaml"] = plan_yaml(spec, key, sections, appendices, "plan-builder import")
         imported.files.update({k: v for k, v in data_files(spec).items() if k not in imported.files})
     return imported
 

@@ -129,8 +129,10 @@ def section_files(structure: Structure) -> tuple[list[tuple[str, Heading, bool]]
     return sections, appendices
 
 
-def plan_yaml(spec: NewPlan, structure_key: str, sections: list[str], appendices: list[str]) -> str:
-    """plan.yaml for the new plan: what is known filled in, prompts for what is not."""
+def plan_yaml(
+    spec: NewPlan, structure_key: str, sections: list[str], appendices: list[str], started_by: str = "plan-builder new"
+) -> str:
+    """plan.yaml for the new plan: what is known filled in, prompts for what is not, and the command that made it."""
     area = spec.area
     short = f"  short_name: {_quoted(area + ' YJS')}\n" if area != spec.service else ""
     councils = list(spec.councils) or ["[[the council or councils the service covers]]"]
@@ -148,6 +150,7 @@ def plan_yaml(spec: NewPlan, structure_key: str, sections: list[str], appendices
         period=spec.period,
         structure=structure_key,
         today=spec.today.isoformat(),
+        started_by=started_by,
         area_yaml=_quoted(area),
         region_line=region,
         section_lines="\n".join(f"  - {name}" for name in sections),
