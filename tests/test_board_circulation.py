@@ -142,6 +142,11 @@ def test_pending_dataset_shows_placeholders_and_outstanding_list(example, tmp_pa
     ]
     assert placeholder_runs, "no placeholder in the text"
     assert all(r.font.highlight_color is not None for r in placeholder_runs)
+    # The chart's place says which chart, in words (not its id).
+    assert (
+        "The chart of binary reoffending rate (annual cohorts) is not yet available. Data due: YJB reoffending "
+        "data, August 2025" in [p.text for p in paragraphs]
+    )
     outstanding_table = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert outstanding_table == [["Data", "Source", "Due"], ["reoffending", "YJB reoffending data", "August 2025"]]
 

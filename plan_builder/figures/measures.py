@@ -244,3 +244,20 @@ def caveat_for(measure: Measure, inputs: dict[str, float | None], threshold: int
     if not measure.children_denominator or measure.denominator is None:
         return ""
     return small_number_caveat(measure.counts, inputs.get(measure.denominator), threshold)
+
+
+def series_label(series_id: str) -> str:
+    """What a chart's series id shows, in words: 'fte.rate' -> 'first time entrants per 100,000 children aged 10-17'.
+
+    For an id that names no known measure, the id itself with its dots and underscores as spaces.
+    """
+    prefix, _, key = series_id.rpartition(".")
+    kind = prefix.partition(".")[2]
+    indicators = {"fte": FTE, "custody": CUSTODY} | {
+        f"reoffending.{k}": reoffending_indicator(k) for k in ("annual", "quarterly")
+    }
+    indicator = indicators.get(prefix)
+    measure = next((m for m in indicator.measures if m.key == key), None) if indicator else None
+    if measure is None:
+        return series_id.replace(".", " ").replace("_", " ")
+    return measure.label.lower() + (f" ({kind} cohorts)" if prefix.startswith("reoffending.") else "")

@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from plan_builder import palette
 from plan_builder.errors import SectionError
 from plan_builder.figures.figure import Figure, Rag, format_figure
+from plan_builder.figures.measures import series_label
 from plan_builder.figures.pending import PendingItem, PendingValue
 from plan_builder.parts.performance.charts import chart_alt_text, chart_png
 from plan_builder.word.context import BlockCall, RenderContext
@@ -326,7 +327,7 @@ def render_charts(ctx: RenderContext, result: PerformanceResult, call: BlockCall
     for series_id in ids:
         item = _unavailable(result, series_id)
         if item is not None:
-            pending_paragraph(ctx, item, f"The chart of {series_id.replace('.', ' ').replace('_', ' ')} is")
+            pending_paragraph(ctx, item, f"The chart of {series_label(series_id)} is")
             continue
         if series_id not in result.series:
             if call.by_tool or not call.argument:
