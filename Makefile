@@ -37,7 +37,7 @@ lint: setup
 
 # The example plan's templates and the packaged defaults (used by plans without templates/) are the same files.
 templates: setup
-	$(BIN)/plan-builder make-templates templates
+	$(BIN)/plan-builder make-templates templates --force
 	cp templates/plan-template.docx templates/cover.docx templates/signoff.docx plan_builder/inputs/defaults/templates/
 
 clean:

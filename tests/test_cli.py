@@ -198,6 +198,19 @@ def test_make_templates_writes_three_usable_templates(make_plan, run_cli, tmp_pa
         assert (REPO_ROOT / name).read_bytes() == data, name
         assert (REPO_ROOT / "plan_builder/inputs/defaults" / name).read_bytes() == data, name
 
+    # An edited copy is kept (and named) unless --force; the others are written again as they are.
+    (folder / "cover.docx").write_bytes(b"edited by the council")
+    again = run_cli(["make-templates", str(folder)])
+    assert again.code == 1
+    assert again.out.splitlines() == [
+        f"Wrote {folder / 'plan-template.docx'}",
+        f"Wrote {folder / 'signoff.docx'}",
+        f"Kept {folder / 'cover.docx'}: it differs from plan-builder's (edited?); to replace it, run again with --force",
+    ]
+    assert (folder / "cover.docx").read_bytes() == b"edited by the council"
+    assert run_cli(["make-templates", str(folder), "--force"]).code == 0
+    assert (folder / "cover.docx").read_bytes() == files["templates/cover.docx"]
+
 
 @pytest.mark.slow
 def test_console_script_is_installed():

@@ -16,6 +16,9 @@ def register(commands: Subcommands) -> None:
     templates.add_argument(
         "folder", nargs="?", default="templates", metavar="DIR", help="where to write them (default: templates)"
     )
+    templates.add_argument(
+        "--force", action="store_true", help="replace templates in DIR that differ from plan-builder's (edited ones)"
+    )
     templates.set_defaults(handler=_make_templates)
 
     structures = commands.add_parser(
@@ -35,9 +38,12 @@ def register(commands: Subcommands) -> None:
 def _make_templates(args: argparse.Namespace) -> int:
     from plan_builder.word.template_factory import make_templates
 
-    for path in make_templates(Path(args.folder)):
+    written, kept = make_templates(Path(args.folder), replace=args.force)
+    for path in written:
         print(f"Wrote {path}")
-    return 0
+    for path in kept:
+        print(f"Kept {path}: it differs from plan-builder's (edited?); to replace it, run again with --force")
+    return 1 if kept else 0
 
 
 def _structures(args: argparse.Namespace) -> int:

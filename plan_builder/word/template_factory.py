@@ -285,10 +285,10 @@ def build_signoff_template() -> Document:
     return document
 
 
-def make_templates(folder: Path) -> list[Path]:
-    """Write the three templates into `folder` and return their paths."""
+def make_templates(folder: Path, *, replace: bool = False) -> tuple[list[Path], list[Path]]:
+    """Write the three templates into `folder`: (written, kept). A file there that differs is kept unless `replace`."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, kept = [], []
     for name, builder in (
         ("plan-template.docx", build_plan_template),
         ("cover.docx", build_cover_template),
@@ -299,9 +299,13 @@ def make_templates(folder: Path) -> list[Path]:
         document.core_properties.title = f"plan-builder {name}"
         document.core_properties.author = "plan-builder"
         document.core_properties.language = "en-GB"
-        path.write_bytes(_reproducible(document))
+        content = _reproducible(document)
+        if path.exists() and not replace and path.read_bytes() != content:
+            kept.append(path)  # edited by the service (or made by another version): never lost silently
+            continue
+        path.write_bytes(content)
         written.append(path)
-    return written
+    return written, kept
 
 
 def _reproducible(document: Document) -> bytes:
