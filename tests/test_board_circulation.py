@@ -280,6 +280,15 @@ def test_pdf_contents_page_lists_sections_with_page_numbers(example, tmp_path):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_without_separate_appendices_the_pdf_is_the_board_pack(make_plan, tmp_path):
+    result = build(make_plan(), tmp_path / "out", board_pack=True)
+    assert result.pdf is not None and result.pdf.exists()
+    assert result.board_pack is None and not list((tmp_path / "out").glob("*-board-pack.pdf"))
+    assert result.notes == ["No document has separate appendices, so each PDF is its whole board pack."]
+
+
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfunite") is None, reason="needs LibreOffice")
 def test_board_pack_joins_the_plan_and_its_separate_appendices(make_plan, tmp_path):
     root = make_plan()

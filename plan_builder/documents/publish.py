@@ -121,7 +121,8 @@ def output_targets(plan: Plan, rendered: RenderedPlan, folder: Path, *, pdf: boo
         document=document,
         appendices=[folder / appendix_file_name(plan, number) for number, _, _ in rendered.appendices],
         pdf=document.with_suffix(".pdf") if pdf or board_pack else None,
-        board_pack=folder / board_pack_name(plan) if board_pack else None,
+        # Only a document with separate appendices has a pack to join; without any, its PDF is the whole pack.
+        board_pack=folder / board_pack_name(plan) if board_pack and rendered.appendices else None,
     )
 
 
@@ -262,6 +263,8 @@ def write_documents(
     first = results[0]
     first.documents = results
     first.notes[:0] = recovery.notes()
+    if board_pack and not any(r.board_pack for r in results):
+        first.notes.append("No document has separate appendices, so each PDF is its whole board pack.")
     first.warnings += recovery.problems
     return first
 
