@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +24,8 @@ from docx.shared import Emu
 from jinja2 import TemplateSyntaxError, UndefinedError
 
 from plan_builder.errors import TemplateError
-from plan_builder.inputs.prompts import PROMPT
+from plan_builder.figures.pending import MARK_END, MARK_START, placeholder_text
+from plan_builder.inputs.prompts import PROMPT, mark_prompts
 from plan_builder.word.links import add_internal_link, relate_external
 from plan_builder.word.package import make_word_ready, set_update_fields_on_open
 from plan_builder.word.styles import StyleIndex, style_index
@@ -169,12 +169,7 @@ def highlight_prompts(element: Any) -> None:
         texts = run.findall(qn("w:t"))
         if len(texts) != 1 or not PROMPT.search(texts[0].text or ""):
             continue
-        text, start = texts[0].text or "", 0
-        pieces: list[tuple[str, bool]] = []
-        for match in PROMPT.finditer(text):
-            pieces += [(text[start : match.start()], False), (re.sub(r"[*_`]", "", match["text"]).strip(), True)]
-            start = match.end()
-        pieces.append((text[start:], False))
+        pieces = placeholder_text(mark_prompts(texts[0].text or "", MARK_START, MARK_END))
         for piece, is_prompt in filter(lambda p: p[0], pieces):
             new = copy.deepcopy(run)
             shown = new.find(qn("w:t"))

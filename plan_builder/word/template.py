@@ -67,7 +67,7 @@ class PlanTemplate:
     """Style id -> what the accessibility audit reports in any text in it (too small, too faint)."""
 
     def warnings(self) -> list[str]:
-        """One warning naming the styles added (and any completed), or none when nothing was needed."""
+        """What a build says of the template: the styles it added or completed, and pages left unnumbered."""
         return self._completion_warnings() + self.page_number_warnings()
 
     def page_number_warnings(self) -> list[str]:
@@ -83,14 +83,10 @@ class PlanTemplate:
 
     def readability_warnings(self, used: Collection[str] | None = None) -> list[str]:
         """A warning per problem of a text style the audit reports: of the styles `used` (ids), or of every one."""
-        text = (
-            "and plan-builder check's accessibility audit reports the text in it"
-            if used is not None
-            else ("and plan-builder check's accessibility audit reports any text in it")
-        )
+        text = "the text" if used is not None else "any text"
         return [
-            f"{self.display}: {problem}, {text}: change the style in the template, or map another style to its "
-            "part under styles: in plan.yaml"
+            f"{self.display}: {problem}, and plan-builder check's accessibility audit reports {text} in it: change "
+            "the style in the template, or map another style to its part under styles: in plan.yaml"
             for style_id, problems in self.unreadable.items()
             if used is None or style_id in used
             for problem in problems
